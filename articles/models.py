@@ -1,0 +1,81 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from karabakh_site.core.models import CitationBase, Publishable, TimeStampedModel, Topic
+from karabakh_site.markdown import render_markdown
+
+
+class Article(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.CharField(
+        max_length=300, help_text="One or two sentences shown under the title and in lists."
+    )
+    body = models.TextField(
+        help_text="Markdown. [^2] marks a claim with the article's second citation."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    byline = models.CharField(max_length=200, default="Karabakh Archive editors")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "body_html"])
+
+    markdown_fields = ("body",)
+    citation_anchor_prefix = "source"
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
+        indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
+        permissions = [("publish_article", "Can publish and withdraw articles")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # Rendered once here, so reads never re-render (see karabakh_site.markdown).
+        self.body_html = render_markdown(self.body, anchor_prefix=self.citation_anchor_prefix)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+
+class ArticleCitation(CitationBase):
+    item_field = "article"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta(CitationBase.Meta):
+        verbose_name = "citation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source", "locator"],
+                name="unique_article_citation",
+                violation_error_message="This article already cites that source at that locator.",
+            )
+        ]
+
+
+class Correction(TimeStampedModel):
+    """A dated public correction, shown on the article's page."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField(help_text="What was wrong and what the article now says.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"Correction of {self.date:%d %B %Y}"

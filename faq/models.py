@@ -1,0 +1,84 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from articles.models import Article
+from karabakh_site.core.models import CitationBase, Publishable, Topic
+from karabakh_site.markdown import render_markdown
+
+
+class FAQGroup(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = "FAQ group"
+
+    def __str__(self):
+        return self.name
+
+
+class FAQEntry(Publishable):
+    question = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    answer = models.TextField(help_text="Markdown. [^1] marks a claim with the first citation.")
+    answer_html = models.TextField(editable=False, blank=True)
+    group = models.ForeignKey(FAQGroup, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the group.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="faq_entries")
+    related_articles = models.ManyToManyField(Article, blank=True, related_name="faq_entries")
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "answer_html"])
+
+    markdown_fields = ("answer",)
+
+    class Meta:
+        ordering = ["group__position", "group__name", "position", "id"]
+        # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
+        indexes = [GinIndex(fields=["search_vector"], name="faqentry_search_gin")]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+        permissions = [("publish_faqentry", "Can publish and withdraw FAQ entries")]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def title(self):
+        return self.question
+
+    @property
+    def citation_anchor_prefix(self):
+        # Many answers share the FAQ page, so each one's source anchors carry its slug.
+        return f"{self.slug}-source"
+
+    def get_absolute_url(self):
+        return reverse("faq:index") + f"#{self.slug}"
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer, anchor_prefix=self.citation_anchor_prefix)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"answer", "slug"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        super().save(*args, **kwargs)
+
+
+class FAQCitation(CitationBase):
+    item_field = "entry"
+
+    entry = models.ForeignKey(FAQEntry, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta(CitationBase.Meta):
+        verbose_name = "citation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "source", "locator"],
+                name="unique_faq_citation",
+                violation_error_message="This entry already cites that source at that locator.",
+            )
+        ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "faq"
+
+urlpatterns = [
+    path("", views.FAQIndexView.as_view(), name="index"),
+]

@@ -1,0 +1,280 @@
+"""Shared models: sources, citations, topics and the publishing machinery every content type uses."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
+from .urlnorm import normalise_url, url_key
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:topic-detail", kwargs={"slug": self.slug})
+
+
+class Source(TimeStampedModel):
+    """A document cited by the archive, described with Wikipedia's citation fields."""
+
+    class Kind(models.TextChoices):
+        NEWS_AGENCY = "news_agency", "News agency"
+        NEWSPAPER = "newspaper", "Newspaper or magazine"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        GOVERNMENT = "government", "Government"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        NGO = "ngo", "Non-governmental organisation"
+        ACADEMIC = "academic", "Academic"
+        PRIMARY_DOCUMENT = "primary_document", "Primary document"
+        REFERENCE_WORK = "reference_work", "Reference work"
+        OTHER = "other", "Other"
+
+    class UrlStatus(models.TextChoices):
+        LIVE = "live", "Live"
+        DEAD = "dead", "Dead"
+        UNKNOWN = "unknown", "Unknown"
+
+    title = models.CharField(max_length=300)
+    url = models.URLField("URL", max_length=1000, help_text="Normalised on save.")
+    # What two spellings of the same URL share; unique, so a document is recorded once.
+    url_key = models.CharField(max_length=1000, unique=True, editable=False)
+    publisher = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    language = models.CharField(
+        max_length=2,
+        default="en",
+        validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as en.")],
+        help_text="ISO 639-1 code, such as en, hy, az or ru.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    archived_url = models.URLField("archived copy URL", max_length=1000, blank=True)
+    archived_date = models.DateField("archived on", null=True, blank=True)
+    last_verified = models.DateField("last verified", null=True, blank=True)
+    url_status = models.CharField(
+        "URL status", max_length=10, choices=UrlStatus.choices, default=UrlStatus.UNKNOWN
+    )
+    last_checked_at = models.DateTimeField("last checked", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "url_key"])
+
+    class Meta:
+        ordering = ["publisher", "title", "id"]
+        # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
+        indexes = [GinIndex(fields=["search_vector"], name="source_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(archived_date__isnull=True) | ~Q(archived_url=""),
+                name="source_archived_date_needs_url",
+                violation_error_message="An archive date needs an archived copy URL.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("core:source-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.url:
+            self.url = normalise_url(self.url)
+            duplicate = Source.objects.filter(url_key=url_key(self.url)).exclude(pk=self.pk).first()
+            if duplicate is not None:
+                raise ValidationError(
+                    {
+                        "url": f"This URL is already recorded as source #{duplicate.pk}, "
+                        f"“{duplicate}”. Cite that source instead."
+                    }
+                )
+        if self.archived_date and not self.archived_url:
+            raise ValidationError({"archived_date": "An archive date needs an archived copy URL."})
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url)
+        self.url_key = url_key(self.url)
+        super().save(*args, **kwargs)
+
+    def citing_items(self):
+        """Every content item that cites this source, across apps (one query per content type)."""
+        items = []
+        for relation in self._meta.related_objects:
+            model = relation.related_model
+            if isinstance(model, type) and issubclass(model, CitationBase):
+                item_field = model.item_field_name()
+                citations = model.objects.filter(source=self).select_related(item_field)
+                items.extend(getattr(citation, item_field) for citation in citations)
+        return items
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, with a publish time that has passed and no withdraw time
+        that has. Every page, feed, sitemap, search and API read goes through here."""
+        now = timezone.now()
+        return self.filter(
+            Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now),
+            status=Publishable.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
+
+    def awaiting_review(self):
+        return self.filter(status=Publishable.Status.IN_REVIEW)
+
+
+class Publishable(TimeStampedModel):
+    """Status, scheduling and authorship shared by articles, FAQ entries and timeline entries."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Set when published; a future time schedules the item.",
+    )
+    withdraw_at = models.DateTimeField(
+        "withdraw time",
+        null=True,
+        blank=True,
+        help_text="Optional: the item stops being visible at this time.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    # Names of the Markdown fields whose [^N] markers point into the item's citations.
+    markdown_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        """Whether readers can see the item now (the same test as published())."""
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.withdraw_at is None or self.withdraw_at > now)
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    def clean(self):
+        super().clean()
+        if self.withdraw_at and self.publish_at and self.withdraw_at <= self.publish_at:
+            raise ValidationError(
+                {"withdraw_at": "The withdraw time must be after the publish time."}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "publish_at"}
+        # The site's promise, enforced on every save whatever the channel. Channels that add
+        # citations in the same request (the admin's inlines, the API) save the item unpublished
+        # first and publish it once its citations exist; see services.publish().
+        if self.status == self.Status.PUBLISHED and self.pk is not None:
+            ensure_publishable(self)
+        elif self.status == self.Status.PUBLISHED:
+            raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+        super().save(*args, **kwargs)
+
+
+class CitationBase(models.Model):
+    """One content item citing one source, in order. Each content app has a concrete subclass
+    with an explicit foreign key to its item; the name of that key is ``item_field``."""
+
+    item_field = "item"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the numbered source list."
+    )
+    locator = models.CharField(
+        max_length=100, blank=True, help_text="Page, paragraph or timestamp, e.g. “p. 12”."
+    )
+    quote = models.CharField("supporting quote", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    @classmethod
+    def item_field_name(cls) -> str:
+        return cls.item_field
+
+    @property
+    def item(self):
+        return getattr(self, self.item_field)
+
+    def __str__(self):
+        locator = f", {self.locator}" if self.locator else ""
+        return f"{self.source}{locator}"
+
+    def delete(self, *args, **kwargs):
+        item = self.item
+        if item.status == Publishable.Status.PUBLISHED and item.citations.count() <= 1:
+            raise ValidationError(NEEDS_SOURCE_MESSAGE, code="no_source")
+        return super().delete(*args, **kwargs)

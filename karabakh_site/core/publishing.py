@@ -1,0 +1,65 @@
+"""The site's one rule: nothing is published without at least one citation.
+
+Every channel that can publish (the admin's form and actions, the API, imports, management
+commands) calls ensure_publishable(), directly or through Publishable.save(), so the rule and its
+message are the same everywhere.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+NEEDS_SOURCE_MESSAGE = "Add at least one source before publishing."
+
+# "[^2]" in Markdown points at the item's second citation.
+CITATION_MARKER = re.compile(r"\[\^(\d+)\]")
+
+
+def ensure_publishable(item, *, citation_count: int | None = None) -> None:
+    """Refuse a published item that has no citation.
+
+    ``citation_count`` lets a channel that is about to save citations together with the item (an
+    admin form with inlines, an API payload) decide before anything is written; without it the
+    item's saved citations are counted (one query).
+    """
+    if item.status != item.Status.PUBLISHED:
+        return
+    if citation_count is None:
+        citation_count = item.citations.count() if item.pk else 0
+    if citation_count < 1:
+        raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+
+
+def cited_numbers(text: str) -> set[int]:
+    return {int(number) for number in CITATION_MARKER.findall(text or "")}
+
+
+def ensure_markers_resolve(item, *, citation_count: int) -> None:
+    """Refuse [^N] markers in the item's Markdown that point at no citation."""
+    errors = {}
+    for field in item.markdown_fields:
+        dangling = sorted(
+            n for n in cited_numbers(getattr(item, field)) if not 1 <= n <= citation_count
+        )
+        if dangling:
+            markers = ", ".join(f"[^{n}]" for n in dangling)
+            have = f"{citation_count} citation" + ("" if citation_count == 1 else "s")
+            errors[field] = (
+                f"{markers} point{'s' if len(dangling) == 1 else ''} at no citation: "
+                f"this item has {have}."
+            )
+    if errors:
+        raise ValidationError(errors, code="dangling_marker")
+
+
+def validate_citations(item, *, citation_count: int) -> None:
+    """Both checks a channel runs before writing an item with its citations."""
+    errors = {}
+    for check in (ensure_markers_resolve, ensure_publishable):
+        try:
+            check(item, citation_count=citation_count)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)

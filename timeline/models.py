@@ -1,0 +1,176 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from articles.models import Article
+from karabakh_site.core.models import CitationBase, Publishable, Topic
+from karabakh_site.markdown import render_markdown
+
+from . import dates
+
+
+class Place(models.Model):
+    """A place with the names each community uses, so no side's name is the only one shown."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name_en = models.CharField("English name", max_length=100)
+    name_en_alt = models.CharField(
+        "other English name",
+        max_length=100,
+        blank=True,
+        help_text="The other community's name in English where it differs, e.g. Shushi for Shusha.",
+    )
+    name_hy = models.CharField("Armenian name", max_length=100, blank=True)
+    name_az = models.CharField("Azerbaijani name", max_length=100, blank=True)
+    name_ru = models.CharField("Russian name", max_length=100, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name_en", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """ "Shusha / Shushi": both English names where the communities' names differ."""
+        if self.name_en_alt and self.name_en_alt != self.name_en:
+            return f"{self.name_en} / {self.name_en_alt}"
+        return self.name_en
+
+    @property
+    def other_names(self) -> list[tuple[str, str, str]]:
+        """(language name, ISO code, name) for each name in another language."""
+        names = [("Armenian", "hy", self.name_hy), ("Azerbaijani", "az", self.name_az),
+                 ("Russian", "ru", self.name_ru)]  # fmt: skip
+        return [name for name in names if name[2]]
+
+
+class TimelineEntry(Publishable):
+    class Precision(models.TextChoices):
+        DAY = dates.DAY, "Day"
+        MONTH = dates.MONTH, "Month"
+        YEAR = dates.YEAR, "Year"
+
+    class Category(models.TextChoices):
+        POLITICAL = "political", "Political"
+        MILITARY = "military", "Military"
+        HUMANITARIAN = "humanitarian", "Humanitarian"
+        DIPLOMATIC = "diplomatic", "Diplomatic"
+        LEGAL = "legal", "Legal"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    date = models.DateField(help_text="For month or year precision, any day in that period.")
+    date_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="For events that span a period.")
+    approximate = models.BooleanField(
+        default=False, help_text="The date is uncertain or disputed; shown as “c.”."
+    )
+    summary = models.TextField(help_text="Markdown. [^1] marks a claim with the first citation.")
+    summary_html = models.TextField(editable=False, blank=True)
+    category = models.CharField(max_length=12, choices=Category.choices)
+    key_event = models.BooleanField("key event", default=False)
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="timeline_entries")
+    related_articles = models.ManyToManyField(Article, blank=True, related_name="timeline_entries")
+    # The first and last day the entry covers at its precision, so date-range filters can honour
+    # precision in SQL ("May 1994" overlaps any range that touches May 1994).
+    period_start = models.DateField(editable=False, db_index=True)
+    period_end = models.DateField(editable=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "summary_html"])
+
+    markdown_fields = ("summary",)
+
+    class Meta:
+        ordering = ["date", "id"]
+        # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
+        indexes = [GinIndex(fields=["search_vector"], name="timelineentry_search_gin")]
+        verbose_name = "timeline entry"
+        verbose_name_plural = "timeline entries"
+        permissions = [("publish_timelineentry", "Can publish and withdraw timeline entries")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("date")),
+                name="timeline_end_date_after_start",
+                violation_error_message="The end date must be after the start date.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_date}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("timeline:detail", kwargs={"slug": self.slug})
+
+    @property
+    def citation_anchor_prefix(self):
+        # Timeline pages list many entries, each with its own sources.
+        return f"{self.slug}-source"
+
+    @property
+    def display_date(self) -> str:
+        return dates.format_span(
+            self.date, self.end_date, self.date_precision, approximate=self.approximate
+        )
+
+    def clean(self):
+        super().clean()
+        precision = self.date_precision
+        if (
+            self.date
+            and self.end_date
+            and dates.normalise(self.end_date, precision) <= dates.normalise(self.date, precision)
+        ):
+            raise ValidationError({"end_date": "The end date must be after the start date."})
+
+    def save(self, *args, **kwargs):
+        self.date = dates.normalise(self.date, self.date_precision)
+        if self.end_date:
+            self.end_date = dates.normalise(self.end_date, self.date_precision)
+        self.period_start = self.date
+        self.period_end = dates.period_end(self.end_date or self.date, self.date_precision)
+        self.summary_html = render_markdown(self.summary, anchor_prefix=self.citation_anchor_prefix)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields, "date", "end_date", "period_start", "period_end", "summary_html"
+            }  # fmt: skip
+        super().save(*args, **kwargs)
+
+
+class TimelineCitation(CitationBase):
+    item_field = "entry"
+
+    entry = models.ForeignKey(TimelineEntry, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta(CitationBase.Meta):
+        verbose_name = "citation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "source", "locator"],
+                name="unique_timeline_citation",
+                violation_error_message="This entry already cites that source at that locator.",
+            )
+        ]
