@@ -23,6 +23,7 @@ class Article(Publishable):
 
     history = HistoricalRecords(excluded_fields=["search_vector", "body_html"])
 
+    search_weights = {"title": "A", "standfirst": "B", "body": "C"}
     markdown_fields = ("body",)
     citation_anchor_prefix = "source"
 

@@ -33,6 +33,7 @@ class FAQEntry(Publishable):
 
     history = HistoricalRecords(excluded_fields=["search_vector", "answer_html"])
 
+    search_weights = {"question": "A", "answer": "C"}
     markdown_fields = ("answer",)
 
     class Meta:

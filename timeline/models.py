@@ -99,6 +99,7 @@ class TimelineEntry(Publishable):
 
     history = HistoricalRecords(excluded_fields=["search_vector", "summary_html"])
 
+    search_weights = {"title": "A", "summary": "B"}
     markdown_fields = ("summary",)
 
     class Meta:

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,35 @@ from simple_history.models import HistoricalRecords
 
 from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
 from .urlnorm import normalise_url, url_key
+
+
+class SearchIndexed(models.Model):
+    """A stored, weighted full-text search vector, kept up to date on save (PostgreSQL only;
+    SQLite searches with plain lookups, see karabakh_site.search)."""
+
+    # Field name -> weight: titles (A) rank above summaries (B) above bodies (C).
+    search_weights: dict[str, str] = {}
+
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def update_search_vector(self):
+        if connections[self._state.db or "default"].vendor != "postgresql":
+            return
+        vectors = [
+            SearchVector(field, weight=weight, config="english")
+            for field, weight in self.search_weights.items()
+        ]
+        vector = vectors[0]
+        for other in vectors[1:]:
+            vector = vector + other
+        type(self)._base_manager.filter(pk=self.pk).update(search_vector=vector)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.update_search_vector()
 
 
 class TimeStampedModel(models.Model):
@@ -38,7 +67,7 @@ class Topic(models.Model):
         return reverse("core:topic-detail", kwargs={"slug": self.slug})
 
 
-class Source(TimeStampedModel):
+class Source(SearchIndexed, TimeStampedModel):
     """A document cited by the archive, described with Wikipedia's citation fields."""
 
     class Kind(models.TextChoices):
@@ -80,7 +109,8 @@ class Source(TimeStampedModel):
     )
     last_checked_at = models.DateTimeField("last checked", null=True, blank=True)
     notes = models.TextField(blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+
+    search_weights = {"title": "A", "publisher": "B", "author": "B", "notes": "C"}
 
     history = HistoricalRecords(excluded_fields=["search_vector", "url_key"])
 
@@ -149,7 +179,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Publishable.Status.IN_REVIEW)
 
 
-class Publishable(TimeStampedModel):
+class Publishable(SearchIndexed, TimeStampedModel):
     """Status, scheduling and authorship shared by articles, FAQ entries and timeline entries."""
 
     class Status(models.TextChoices):
@@ -190,7 +220,6 @@ class Publishable(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
