@@ -94,8 +94,8 @@ class TimelineEntry(Publishable):
     related_articles = models.ManyToManyField(Article, blank=True, related_name="timeline_entries")
     # The first and last day the entry covers at its precision, so date-range filters can honour
     # precision in SQL ("May 1994" overlaps any range that touches May 1994).
-    period_start = models.DateField(editable=False, db_index=True)
-    period_end = models.DateField(editable=False, db_index=True)
+    period_start = models.DateField(editable=False, blank=True, db_index=True)
+    period_end = models.DateField(editable=False, blank=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["search_vector", "summary_html"])
 

@@ -90,7 +90,7 @@ class Source(SearchIndexed, TimeStampedModel):
     title = models.CharField(max_length=300)
     url = models.URLField("URL", max_length=1000, help_text="Normalised on save.")
     # What two spellings of the same URL share; unique, so a document is recorded once.
-    url_key = models.CharField(max_length=1000, unique=True, editable=False)
+    url_key = models.CharField(max_length=1000, unique=True, editable=False, blank=True)
     publisher = models.CharField(max_length=200)
     author = models.CharField(max_length=200, blank=True)
     published_date = models.DateField(null=True, blank=True)
