@@ -39,6 +39,15 @@ class Article(Publishable):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    @property
+    def updated_on(self):
+        """The date readers see as "updated": the latest of the publish date and the newest
+        correction's date (None for an unpublished article). Uses prefetched corrections."""
+        dates = [correction.date for correction in self.corrections.all()]
+        if self.publish_at is not None:
+            dates.append(timezone.localdate(self.publish_at))
+        return max(dates, default=None)
+
     def save(self, *args, **kwargs):
         # Rendered once here, so reads never re-render (see karabakh_site.markdown).
         self.body_html = render_markdown(self.body, anchor_prefix=self.citation_anchor_prefix)

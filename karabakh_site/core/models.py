@@ -1,6 +1,8 @@
 """Shared models: sources, citations, topics and the publishing machinery every content type uses."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -155,7 +157,10 @@ class Source(SearchIndexed, TimeStampedModel):
     def citing_items(self):
         """Every content item that cites this source, across apps (one query per content type)."""
         items = []
-        for relation in self._meta.related_objects:
+        # Citations point here with related_name="+", so their relations are hidden ones.
+        for relation in self._meta.get_fields(include_hidden=True):
+            if not relation.one_to_many:
+                continue
             model = relation.related_model
             if isinstance(model, type) and issubclass(model, CitationBase):
                 item_field = model.item_field_name()
@@ -219,6 +224,12 @@ class Publishable(SearchIndexed, TimeStampedModel):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    review_comment = models.TextField(
+        "editor's comment",
+        blank=True,
+        editable=False,
+        help_text="Why an editor returned the item; cleared when it is submitted again.",
     )
 
     objects = PublishableQuerySet.as_manager()
@@ -299,11 +310,35 @@ class CitationBase(models.Model):
         return getattr(self, self.item_field)
 
     def __str__(self):
+        # Named with its item, so the admin's "cannot delete, cited by …" list says where.
         locator = f", {self.locator}" if self.locator else ""
-        return f"{self.source}{locator}"
+        return f"“{self.item}” cites {self.source}{locator}"
 
     def delete(self, *args, **kwargs):
         item = self.item
         if item.status == Publishable.Status.PUBLISHED and item.citations.count() <= 1:
             raise ValidationError(NEEDS_SOURCE_MESSAGE, code="no_source")
         return super().delete(*args, **kwargs)
+
+
+class WorkflowEvent(models.Model):
+    """One move of a content item through the review workflow: who, when, from what to what, and
+    the comment that went with it. Written only by the services in core.workflow."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(max_length=10, choices=Publishable.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Publishable.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="workflow_event_item")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
