@@ -195,6 +195,8 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default, adopted now: a URL typed without a scheme is taken as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Production hardening; each can be relaxed through its variable behind a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -212,3 +214,63 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# API (/api/v1/, see docs/api.md) ------------------------------------------------------------
+# Anonymous clients are limited per IP address; a rate is "<number>/<second|minute|hour|day>".
+API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "").strip() or "120/minute"
+_count, _, _period = API_ANON_THROTTLE_RATE.partition("/")
+if not _count.isdigit() or _period not in {"second", "minute", "hour", "day", "s", "m", "h", "d"}:
+    raise ImproperlyConfigured(
+        "API_ANON_THROTTLE_RATE must look like 120/minute (per second, minute, hour or day), "
+        f"got {API_ANON_THROTTLE_RATE!r}."
+    )
+# How long shared caches may keep a public (anonymous) API response, in seconds.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["karabakh_site.api_support.ArchiveModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["karabakh_site.api_support.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},
+    # Behind N trusted proxies the client address is the Nth from the right in X-Forwarded-For.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+    "DEFAULT_PAGINATION_CLASS": "karabakh_site.api_support.ArchivePagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "karabakh_site.api_support.WhitelistOrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "karabakh_site.api_support.exception_handler",
+    # ?format= would answer 404 for unknown values; content negotiation uses Accept only.
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Karabakh Archive API",
+    "DESCRIPTION": "Source-backed articles, FAQ answers and timeline entries about the "
+    "Nagorno-Karabakh conflict, with the sources they cite. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so write-only and read-only fields are exact.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "karabakh_site.api_support.document_http_behaviour",
+    ],
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Any origin may read the API; no cookies, no cross-origin writes (browsers preflight them and
+# only these methods are allowed).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -1,0 +1,78 @@
+import json
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from faq.models import FAQEntry
+from karabakh_site.core.management.commands.load_demo import DATA_DIR
+from karabakh_site.core.models import Source
+from timeline.models import TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = (Article, FAQEntry, TimelineEntry)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (*CONTENT, Source)}
+
+
+def test_the_demo_loader_loads_a_cited_archive_and_a_second_run_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    first = counts()
+    assert first["Article"] == 1
+    assert first["FAQEntry"] >= 3
+    assert first["TimelineEntry"] >= 30
+    history = Article.history.count() + TimelineEntry.history.count()
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == first
+    assert Article.history.count() + TimelineEntry.history.count() == history
+    assert "timeline entries 0 new/changed" in out.getvalue()
+
+
+def test_every_published_demo_item_cites_a_source():
+    call_command("load_demo", stdout=StringIO())
+    for model in CONTENT:
+        published = model.objects.published()
+        assert published.exists()
+        assert not published.filter(citations__isnull=True).exists()
+
+
+def test_the_demo_article_records_armenia_froze_its_csto_participation_in_2024():
+    call_command("load_demo", stdout=StringIO())
+    article = Article.objects.get()
+    assert "froze" in article.body or "frozen" in article.body
+    assert "2024" in article.body
+    assert article.corrections.exists()
+
+
+def test_the_timeline_keeps_date_precision_from_the_research_data():
+    call_command("load_demo", stdout=StringIO())
+    precisions = set(TimelineEntry.objects.values_list("date_precision", flat=True))
+    assert {"day", "year"} <= precisions
+
+
+def test_a_record_that_breaks_the_rule_stops_the_load_and_writes_nothing(tmp_path):
+    data = tmp_path / "demo"
+    shutil.copytree(DATA_DIR, data)
+    timeline = json.loads((data / "timeline.json").read_text())
+    timeline[-1]["citations"] = []
+    (data / "timeline.json").write_text(json.dumps(timeline))
+    with pytest.raises(CommandError, match="Add at least one source before publishing."):
+        call_command("load_demo", data_dir=data, stdout=StringIO())
+    assert counts() == {"Article": 0, "FAQEntry": 0, "TimelineEntry": 0, "Source": 0}
+
+
+def test_a_missing_data_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Missing demo data file"):
+        call_command("load_demo", data_dir=tmp_path, stdout=StringIO())
+
+
+def test_a_dry_run_writes_nothing():
+    call_command("load_demo", dry_run=True, stdout=StringIO())
+    assert counts()["Source"] == 0
