@@ -1,14 +1,74 @@
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from .models import Article
+from faq.models import FAQEntry
+from karabakh_site.core import jsonld
+from karabakh_site.core.models import Topic
+from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
+from timeline.models import TimelineEntry
+
+from .filters import ArticleFilter
+from .models import Article, ArticleCitation
 
 
-class ArticleListView(ListView):
-    queryset = Article.objects.published()
+class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
+    queryset = Article.objects.published().prefetch_related("topics")
+    filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
+    context_object_name = "articles"
     paginate_by = 20
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topics"] = list(Topic.objects.all())
+        context["years"] = [
+            moment.year
+            for moment in Article.objects.published().dates("publish_at", "year", order="DESC")
+        ]
+        return context
 
-class ArticleDetailView(DetailView):
-    queryset = Article.objects.published()
+    def get_breadcrumbs(self):
+        return [("Articles", reverse("articles:list"))]
+
+    def get_structured_data(self, context):
+        return [jsonld.item_list(self.request, "Articles", context["articles"])]
+
+
+class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
+    queryset = Article.objects.prefetch_related(
+        "topics",
+        "corrections",
+        Prefetch("citations", queryset=ArticleCitation.objects.select_related("source")),
+        # Related content is shown only once published, even beside a previewed draft.
+        Prefetch(
+            "timeline_entries",
+            queryset=TimelineEntry.objects.published().select_related("place"),
+            to_attr="published_timeline_entries",
+        ),
+        Prefetch(
+            "faq_entries",
+            queryset=FAQEntry.objects.published().select_related("group"),
+            to_attr="published_faq_entries",
+        ),
+    )
     template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context["citations"] = article.citations.all()
+        context["updated"] = (
+            article.publish_at is not None and article.updated_at.date() > article.publish_at.date()
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Articles", reverse("articles:list")),
+            (self.object.title, self.object.get_absolute_url()),
+        ]
+
+    def get_structured_data(self, context):
+        return [jsonld.news_article(self.request, self.object, self.object.citations.all())]

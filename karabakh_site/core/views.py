@@ -1,19 +1,223 @@
+"""Reader pages for sources and topics, and the mixins every reader page builds on."""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language_info
 from django.views.generic import DetailView, ListView
 
+from . import jsonld
+from .filters import SourceFilter
 from .models import Source, Topic
+from .readers import citing_published_items, public_sources
 
 
-class SourceListView(ListView):
-    model = Source
+def bad_request(request, errors, *, back_url: str) -> HttpResponse:
+    """A 400 page naming what was wrong with the query string, with a way back."""
+    return render(request, "400.html", {"errors": errors, "back_url": back_url}, status=400)
+
+
+class ReaderPageMixin:
+    """Breadcrumbs (shown and as BreadcrumbList) and JSON-LD for base.html."""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        return []
+
+    def get_structured_data(self, context) -> list[dict]:
+        return []
+
+    def render_to_response(self, context, **response_kwargs):
+        # Added last, so they can use everything the view put in the context.
+        crumbs = [("Home", reverse("home")), *self.get_breadcrumbs()]
+        data = list(self.get_structured_data(context))
+        if len(crumbs) > 1:
+            data.append(jsonld.breadcrumbs(self.request, crumbs))
+        context["breadcrumbs"] = crumbs
+        context["structured_data"] = data
+        return super().render_to_response(context, **response_kwargs)
+
+
+class PreviewMixin:
+    """Published items for everyone; staff with the model's change permission also see drafts on
+    the same URL, marked as a preview and never cached (a shared cache must not keep a draft)."""
+
+    def can_preview(self) -> bool:
+        if not hasattr(self, "_can_preview"):
+            user = self.request.user
+            opts = self.queryset.model._meta
+            self._can_preview = user.is_authenticated and user.has_perm(
+                f"{opts.app_label}.change_{opts.model_name}"
+            )
+        return self._can_preview
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.can_preview() else queryset.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.object.is_published
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if self.can_preview():
+            add_never_cache_headers(response)
+        return response
+
+
+class FilteredListMixin:
+    """A list narrowed by the app's FilterSet; a value it cannot read is a 400, not ignored."""
+
+    filterset_class = None
+
+    def get_unfiltered_queryset(self):
+        return super().get_queryset()
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.get_unfiltered_queryset(), request=request
+        )
+        if not self.filterset.is_valid():
+            return bad_request(request, self.filterset.form.errors, back_url=request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        context["filtered"] = any(
+            value not in (None, "") for value in self.filterset.form.cleaned_data.values()
+        )
+        return context
+
+
+def language_name(code: str) -> str:
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+class SourceListView(ReaderPageMixin, FilteredListMixin, ListView):
+    filterset_class = SourceFilter
     template_name = "core/source_list.html"
+    context_object_name = "sources"
     paginate_by = 50
 
+    def get_unfiltered_queryset(self):
+        return public_sources().order_by("publisher", "title", "id")
 
-class SourceDetailView(DetailView):
-    model = Source
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = public_sources().order_by()
+        facets = list(visible.values_list("publisher", "language").distinct())
+        context["publishers"] = sorted({publisher for publisher, _ in facets})
+        context["languages"] = sorted(
+            {(code, language_name(code)) for _, code in facets}, key=lambda pair: pair[1]
+        )
+        context["kinds"] = Source.Kind.choices
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Sources", reverse("core:source-list"))]
+
+    def get_structured_data(self, context):
+        return [jsonld.item_list(self.request, "Sources", context["sources"])]
+
+
+class SourceDetailView(ReaderPageMixin, DetailView):
     template_name = "core/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self):
+        return public_sources()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["citing_groups"] = citing_published_items(self.object)
+        context["language_name"] = language_name(self.object.language)
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Sources", reverse("core:source-list")),
+            (self.object.title, self.object.get_absolute_url()),
+        ]
+
+    def get_structured_data(self, context):
+        return [{"@context": "https://schema.org", **jsonld.source_citation(self.object)}]
 
 
-class TopicDetailView(DetailView):
+def _published_count(model):
+    """How many published items of ``model`` carry the outer topic, as a subquery."""
+    counts = (
+        model.objects.published()
+        .filter(topics=OuterRef("pk"))
+        .order_by()
+        .values("topics")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+class TopicListView(ReaderPageMixin, ListView):
+    template_name = "core/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        from articles.models import Article
+        from faq.models import FAQEntry
+        from timeline.models import TimelineEntry
+
+        return Topic.objects.annotate(
+            article_count=_published_count(Article),
+            faq_count=_published_count(FAQEntry),
+            event_count=_published_count(TimelineEntry),
+        )
+
+    def get_breadcrumbs(self):
+        return [("Topics", reverse("core:topic-list"))]
+
+
+class TopicDetailView(ReaderPageMixin, DetailView):
     model = Topic
     template_name = "core/topic_detail.html"
+    context_object_name = "topic"
+
+    def get_context_data(self, **kwargs):
+        from articles.models import Article
+        from faq.models import FAQEntry
+        from timeline.models import TimelineEntry
+
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        context["articles"] = list(Article.objects.published().filter(topics=topic))
+        context["faq_entries"] = list(
+            FAQEntry.objects.published().filter(topics=topic).select_related("group")
+        )
+        context["events"] = list(
+            TimelineEntry.objects.published().filter(topics=topic).select_related("place")
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Topics", reverse("core:topic-list")),
+            (self.object.name, self.object.get_absolute_url()),
+        ]
+
+    def get_structured_data(self, context):
+        return [
+            jsonld.item_list(
+                self.request,
+                f"{self.object.name}: articles",
+                context["articles"],
+            )
+        ]

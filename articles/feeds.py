@@ -1,0 +1,76 @@
+"""Article feeds: new articles (RSS and Atom) and the corrections log (Atom)."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article, Correction
+
+FEED_LENGTH = 30
+
+
+class ArticlesFeed(Feed):
+    title = "Karabakh Archive: articles"
+    link = reverse_lazy("articles:list")
+    description = "New source-backed articles from the Karabakh Archive."
+
+    def items(self):
+        return Article.objects.published().prefetch_related("topics")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.byline
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+class ArticlesAtomFeed(ArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = ArticlesFeed.description
+
+
+class CorrectionsFeed(Feed):
+    """The newest corrections, each linking to the corrected article's corrections log."""
+
+    feed_type = Atom1Feed
+    title = "Karabakh Archive: corrections"
+    link = reverse_lazy("articles:list")
+    subtitle = "Corrections made to published articles, newest first."
+
+    def items(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-date", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return f"Correction to “{item.article.title}”"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return reverse("articles:detail", kwargs={"slug": item.article.slug}) + (
+            f"#correction-{item.pk}"
+        )
+
+    def item_pubdate(self, item):
+        return datetime.datetime.combine(item.date, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, item):
+        return item.updated_at

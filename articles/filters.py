@@ -1,0 +1,30 @@
+"""The article list's filters, shared with the API (which subclasses them)."""
+
+import django_filters
+from django import forms
+
+from karabakh_site.core.models import Topic
+
+from .models import Article
+
+
+class YearFilter(django_filters.NumberFilter):
+    # A whole year: NumberFilter's DecimalField would take "1994.5".
+    field_class = forms.IntegerField
+
+
+class ArticleFilter(django_filters.FilterSet):
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        empty_label="All topics",
+    )
+    year = YearFilter(
+        label="Year", field_name="publish_at", lookup_expr="year", min_value=1, max_value=9999
+    )
+
+    class Meta:
+        model = Article
+        fields = ["topic", "year"]

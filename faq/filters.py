@@ -1,0 +1,28 @@
+"""The FAQ page's filters, shared with the API (which subclasses them)."""
+
+import django_filters
+
+from karabakh_site.core.models import Topic
+
+from .models import FAQEntry, FAQGroup
+
+
+class FAQFilter(django_filters.FilterSet):
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        empty_label="All topics",
+    )
+    group = django_filters.ModelChoiceFilter(
+        label="Group",
+        field_name="group",
+        to_field_name="slug",
+        queryset=FAQGroup.objects.all(),
+        empty_label="All groups",
+    )
+
+    class Meta:
+        model = FAQEntry
+        fields = ["topic", "group"]

@@ -1,0 +1,149 @@
+"""schema.org structured data for reader pages, built as plain dicts so views and tests can read
+them; templates serialise them with the ``jsonld`` filter."""
+
+from django.utils.html import strip_tags
+
+from .templatetags.site import iso_at_precision
+
+PUBLISHER = {"@type": "Organization", "name": "Karabakh Archive"}
+
+
+def _plain(html: str, limit: int = 300) -> str:
+    text = " ".join(strip_tags(html or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def breadcrumbs(request, crumbs: list[tuple[str, str]]) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(url),
+            }
+            for position, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def source_citation(source) -> dict:
+    data = {"@type": "CreativeWork", "name": source.title, "url": source.url}
+    if source.publisher:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.author:
+        data["author"] = {"@type": "Person", "name": source.author}
+    if source.published_date:
+        data["datePublished"] = source.published_date.isoformat()
+    if source.language:
+        data["inLanguage"] = source.language
+    if source.archived_url:
+        data["archivedAt"] = source.archived_url
+    return data
+
+
+def news_article(request, article, citations) -> dict:
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "author": {"@type": "Organization", "name": article.byline},
+        "publisher": PUBLISHER,
+        "dateModified": article.updated_at.isoformat(),
+        "citation": [source_citation(citation.source) for citation in citations],
+        "about": [topic.name for topic in article.topics.all()],
+    }
+    if article.publish_at:
+        data["datePublished"] = article.publish_at.isoformat()
+    return data
+
+
+def faq_page(request, entries) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "url": request.build_absolute_uri(request.path),
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": entry.question,
+                "url": request.build_absolute_uri(entry.get_absolute_url()),
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": _plain(entry.answer_html, 1000),
+                    "citation": [source_citation(c.source) for c in entry.citations.all()],
+                },
+            }
+            for entry in entries
+        ],
+    }
+
+
+def event(request, entry, *, with_context: bool = True) -> dict:
+    data = {
+        "@type": "Event",
+        "name": entry.title,
+        "url": request.build_absolute_uri(entry.get_absolute_url()),
+        "description": _plain(entry.summary_html),
+        "startDate": iso_at_precision(entry.date, entry.date_precision),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if with_context:
+        data = {"@context": "https://schema.org", **data}
+        data["citation"] = [source_citation(c.source) for c in entry.citations.all()]
+    if entry.end_date:
+        data["endDate"] = iso_at_precision(entry.end_date, entry.date_precision)
+    if entry.place:
+        place = {"@type": "Place", "name": entry.place.display_name}
+        if entry.place.latitude is not None and entry.place.longitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(entry.place.latitude),
+                "longitude": float(entry.place.longitude),
+            }
+        place["alternateName"] = [name for _, _, name in entry.place.other_names]
+        data["location"] = place
+    return data
+
+
+def timeline_item_list(request, entries) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": "Timeline of the Nagorno-Karabakh conflict",
+        "url": request.build_absolute_uri(request.path),
+        "numberOfItems": len(entries),
+        "itemListOrder": "https://schema.org/ItemListOrderAscending",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "item": event(request, entry, with_context=False),
+            }
+            for position, entry in enumerate(entries, start=1)
+        ],
+    }
+
+
+def item_list(request, name: str, objects) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": name,
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "url": request.build_absolute_uri(obj.get_absolute_url()),
+                "name": str(getattr(obj, "title", obj)),
+            }
+            for position, obj in enumerate(objects, start=1)
+        ],
+    }

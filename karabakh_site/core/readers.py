@@ -1,0 +1,67 @@
+"""Read helpers the reader site, feeds, sitemaps and search share.
+
+Sources are not publishable themselves: a source is public once a published item cites it. A
+source cited only by drafts stays hidden, so a draft never leaks through its sources.
+"""
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from .models import CitationBase, Source
+
+# Display names and order of the content kinds that cite sources, keyed by item model label.
+KIND_LABELS = {
+    "articles.article": ("article", "Articles"),
+    "faq.faqentry": ("faq", "FAQ entries"),
+    "timeline.timelineentry": ("timeline", "Timeline entries"),
+}
+
+
+def citation_models() -> list[type[CitationBase]]:
+    """The concrete citation model of every content app, in a stable order."""
+    found = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, CitationBase) and not model._meta.abstract
+    ]
+    return sorted(found, key=lambda model: model._meta.label_lower)
+
+
+def item_model(citation_model: type[CitationBase]):
+    return citation_model._meta.get_field(citation_model.item_field_name()).related_model
+
+
+def public_sources() -> QuerySet[Source]:
+    """Sources cited by at least one published item (one query when evaluated)."""
+    cited = Q()
+    for model in citation_models():
+        field = model.item_field_name()
+        published = item_model(model).objects.published()
+        cited |= Q(pk__in=model.objects.filter(**{f"{field}__in": published}).values("source_id"))
+    return Source.objects.filter(cited)
+
+
+def citing_published_items(source: Source) -> list[tuple[str, str, list]]:
+    """What cites ``source``, published items only, as (kind, heading, [citations]) per content
+    kind; each citation has its item loaded. One query per content kind."""
+    groups = []
+    for model in citation_models():
+        field = model.item_field_name()
+        items = item_model(model)
+        kind, heading = KIND_LABELS.get(
+            items._meta.label_lower, (items._meta.model_name, items._meta.verbose_name_plural)
+        )
+        citations = list(
+            model.objects.filter(source=source, **{f"{field}__in": items.objects.published()})
+            .select_related(field)
+            .order_by(f"{field}__id", "position", "id")
+        )
+        seen, unique = set(), []
+        # One line per item even when it cites the source at several locators.
+        for citation in citations:
+            item_id = getattr(citation, f"{field}_id")
+            if item_id not in seen:
+                seen.add(item_id)
+                unique.append(citation)
+        groups.append((kind, heading, unique))
+    return groups

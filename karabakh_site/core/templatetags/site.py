@@ -1,0 +1,79 @@
+"""Template helpers shared by every reader page."""
+
+import datetime
+import json
+
+from django import template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+register = template.Library()
+
+# JSON inside <script> must not be able to close the element or open a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(value) -> str:
+    """Serialise structured data for a <script type="application/ld+json"> element."""
+    return mark_safe(json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
+
+
+@register.filter
+def iso_at_precision(date, precision: str) -> str:
+    """A machine-readable date that claims no more than is known: 1994, 1994-05, 1994-05-12."""
+    if date is None:
+        return ""
+    if precision == "year":
+        return f"{date.year:04d}"
+    if precision == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
+
+
+@register.filter
+def plain_text(html: str, words: int = 40) -> str:
+    """Rendered HTML as a short plain-text description (meta tags, feeds)."""
+    text = " ".join(strip_tags(html or "").split())
+    return Truncator(text).words(int(words), truncate="…")
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    request = context.get("request")
+    if request is None:
+        return path
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The page's address without filters or tracking parameters; a page number is kept, since
+    each page of a list shows different items."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    if page.isdigit() and page != "1":
+        url += f"?page={page}"
+    return url
+
+
+@register.filter
+def startswith(value: str, prefix: str) -> bool:
+    return str(value or "").startswith(prefix)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """UTC, to the second: HTML's datetime attribute allows at most milliseconds."""
+    if not value:
+        return ""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

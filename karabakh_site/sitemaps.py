@@ -1,0 +1,65 @@
+"""/sitemap.xml: every published page, with the time it last changed where that is known."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+
+from articles.models import Article
+from articles.sitemaps import ArticleSitemap
+from faq.models import FAQEntry
+from karabakh_site.core.models import Topic
+from karabakh_site.core.readers import public_sources
+from timeline.models import TimelineEntry
+from timeline.sitemaps import TimelineEntrySitemap
+
+
+class SectionSitemap(Sitemap):
+    """The section pages; each changes when the newest published item in it does."""
+
+    changefreq = "daily"
+    sections = {
+        "home": Article,
+        "articles:list": Article,
+        "faq:index": FAQEntry,
+        "timeline:list": TimelineEntry,
+        "core:source-list": None,
+        "core:topic-list": None,
+    }
+
+    def items(self):
+        return list(self.sections)
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        model = self.sections[item]
+        if model is None:
+            return None
+        return model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class SourceSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return public_sources().order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Topic.objects.order_by("id")
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "articles": ArticleSitemap,
+    "timeline": TimelineEntrySitemap,
+    "sources": SourceSitemap,
+    "topics": TopicSitemap,
+}
