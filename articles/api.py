@@ -1,0 +1,59 @@
+"""The articles API: /api/v1/articles/."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+
+from karabakh_site.api_support import may_view_unpublished
+from karabakh_site.core.api import PublishableApiFilter, PublishableViewSet, TextFilter
+
+from .filters import ArticleFilter, YearFilter
+from .models import Article, ArticleCitation
+from .serializers import ArticleListSerializer, ArticleSerializer
+
+
+def visible_articles(user):
+    """The articles ``user`` may read: for the related-article slugs other content embeds, so a
+    draft article never shows through them."""
+    if may_view_unpublished(user, Article):
+        return Article.objects.all()
+    return Article.objects.published()
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class _YearFilter(YearFilter):
+    pass
+
+
+class ArticleApiFilter(PublishableApiFilter, ArticleFilter):
+    q = TextFilter(field_names=["title", "standfirst", "body"])
+    # The site's year filter, described to the schema as the whole number it is.
+    year = _YearFilter(
+        field_name="publish_at", lookup_expr="year", min_value=1, max_value=9999,
+        help_text="The year of publication.",
+    )  # fmt: skip
+
+    class Meta(ArticleFilter.Meta):
+        fields = [*ArticleFilter.Meta.fields, "q"]
+
+
+class ArticleViewSet(PublishableViewSet):
+    queryset = Article.objects.all()
+    serializer_class = ArticleSerializer
+    list_serializer_class = ArticleListSerializer
+    filterset_class = ArticleApiFilter
+    ordering = ["-publish_at", "-id"]
+    ordering_fields = ["publish_at", "updated_at", "title", "slug", "id"]
+
+    def get_queryset(self):
+        queryset = self.visible().prefetch_related("topics")
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=ArticleCitation.objects.select_related("source").order_by(
+                        "position", "id"
+                    ),
+                ),
+                "corrections",
+            )
+        return queryset

@@ -1,0 +1,120 @@
+"""The public JSON API, version 1: one router for every app's viewsets, site search, the OpenAPI
+schema and its interactive docs. Included at /api/v1/ by karabakh_site.urls; shared behaviour
+(permissions, pagination, conditional GET, errors) is in karabakh_site.api_support."""
+
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import exceptions, routers, serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+
+from articles.api import ArticleViewSet
+from faq.api import FAQEntryViewSet
+from karabakh_site.api_support import ApiViewMixin
+from karabakh_site.core.api import SourceViewSet, TopicViewSet
+from karabakh_site.search import KINDS, MAX_QUERY_LENGTH, search
+from timeline.api import PlaceViewSet, TimelineEntryViewSet
+
+app_name = "api"
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KINDS)
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The item in this API.")
+    page_url = serializers.SerializerMethodField(help_text="The item's page on the site.")
+    snippet = serializers.CharField(help_text="Escaped text with <mark> around the matches.")
+    rank = serializers.FloatField(help_text="Higher is better; comparable within one search.")
+
+    _detail_views = {
+        "article": ("api:article-detail", "slug"),
+        "faq": ("api:faqentry-detail", "slug"),
+        "timeline": ("api:timelineentry-detail", "slug"),
+        "source": ("api:source-detail", "pk"),
+    }
+
+    def get_url(self, hit) -> str:
+        view_name, attribute = self._detail_views[hit.kind]
+        path = reverse(view_name, kwargs={attribute: getattr(hit.object, attribute)})
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_page_url(self, hit) -> str:
+        return self.context["request"].build_absolute_uri(hit.url)
+
+
+class SearchView(ApiViewMixin, GenericAPIView):
+    """Published articles, FAQ entries, timeline entries and the sources they cite, ranked by
+    the site's own search engine (karabakh_site.search)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = SearchHitSerializer
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="search",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "pattern": r"\S", "maxLength": MAX_QUERY_LENGTH},
+                required=True,
+                description='Words, "quoted phrases", -excluded words; as on the site.',
+            ),
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                enum=list(KINDS),
+                many=True,
+                explode=True,
+                description="Only these kinds (repeat the parameter for several).",
+            ),
+        ],
+        responses={200: SearchHitSerializer(many=True)},
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "")
+        if not query.strip():
+            raise exceptions.ValidationError({"q": ["Give words to search for."]})
+        if len(query) > MAX_QUERY_LENGTH:
+            raise exceptions.ValidationError(
+                {"q": [f"Keep the search under {MAX_QUERY_LENGTH} characters."]}
+            )
+        kinds = request.query_params.getlist("kind") or None
+        unknown = sorted(set(kinds or ()) - set(KINDS))
+        if unknown:
+            raise exceptions.ValidationError(
+                {"kind": [f"Unknown kind {', '.join(unknown)}; choose from {', '.join(KINDS)}."]}
+            )
+        page = self.paginate_queryset(search(query, kinds=kinds))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class SchemaView(ApiViewMixin, SpectacularAPIView):
+    pass
+
+
+class ApiRootView(ApiViewMixin, routers.APIRootView):
+    """The API's resources, by name."""
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = ApiRootView
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("faq", FAQEntryViewSet, basename="faqentry")
+router.register("timeline", TimelineEntryViewSet, basename="timelineentry")
+router.register("places", PlaceViewSet, basename="place")
+router.register("sources", SourceViewSet, basename="source")
+router.register("topics", TopicViewSet, basename="topic")
+
+urlpatterns = [
+    path("search/", SearchView.as_view(), name="search"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]

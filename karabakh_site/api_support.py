@@ -1,0 +1,370 @@
+"""What every API view shares: permissions, throttling, pagination, ordering, conditional GET,
+cache headers, JSON errors and the schema hook that documents them. The router and URLs are in
+karabakh_site.api; each app's viewsets are in its own api.py."""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.views import defaults
+from rest_framework import exceptions, permissions, status
+from rest_framework.fields import get_error_detail
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from karabakh_site.core.models import Publishable
+
+logger = logging.getLogger("django.request")
+
+PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
+
+
+def model_permission(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def may_view_unpublished(user, model) -> bool:
+    """Whether ``user`` reads every item of ``model`` rather than only published() ones."""
+    return bool(user and user.is_authenticated and user.has_perm(model_permission(model, "view")))
+
+
+def may_publish(user, model) -> bool:
+    return bool(
+        user and user.is_authenticated and user.has_perm(model_permission(model, "publish"))
+    )
+
+
+class ArchiveModelPermissions(permissions.DjangoModelPermissions):
+    """Anyone may read (what they read is narrowed by each view's queryset); writing needs the
+    user's add/change/delete model permission. Once an item is public (published or withdrawn),
+    only users who may publish change it, as in the admin."""
+
+    authenticated_users_only = False
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": [],
+        "HEAD": [],
+        "OPTIONS": [],
+    }
+
+    def has_permission(self, request, view):
+        if not hasattr(view, request.method.lower()):
+            # Let the view answer 405 (with Allow) rather than 401/403 for a method it lacks.
+            return True
+        return super().has_permission(request, view)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS or not isinstance(obj, Publishable):
+            return True
+        if obj.status in PUBLIC_STATUSES and not may_publish(request.user, type(obj)):
+            raise exceptions.PermissionDenied(
+                "This item is public; only an editor who may publish can change or delete it."
+            )
+        return True
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Anonymous clients only, per IP address, at settings.API_ANON_THROTTLE_RATE (read on each
+    request, so a changed setting applies at once)."""
+
+    def get_rate(self):
+        return settings.API_ANON_THROTTLE_RATE
+
+
+class ArchivePagination(PageNumberPagination):
+    """page and page_size, checked strictly: a bad value is a 400, not a silent default."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}, not {raw!r}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            raise exceptions.ValidationError(
+                {"page": [f"Give a page number of 1 or more, not {raw!r}."]}
+            )
+        page_size = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, page_size)
+        number = int(raw) if raw is not None else 1
+        if number > paginator.num_pages:
+            raise exceptions.NotFound(
+                f"Page {number} does not exist; there "
+                + (
+                    "is 1 page."
+                    if paginator.num_pages == 1
+                    else f"are {paginator.num_pages} pages."
+                )
+            )
+        self.page = paginator.page(number)
+        self.request = request
+        return list(self.page)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, 1 to {self.max_page_size} "
+                f"(default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+class WhitelistOrderingFilter(OrderingFilter):
+    """?ordering=a,-b from the view's ``ordering_fields`` only (an unknown field is a 400), always
+    ending with the primary key, so equal values never make pages skip or repeat rows."""
+
+    def get_valid_names(self, view) -> list[str]:
+        return list(getattr(view, "ordering_fields", ()))
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None or raw.strip() == "":
+            ordering = list(self.get_default_ordering(view) or ())
+        else:
+            valid = self.get_valid_names(view)
+            ordering = [term.strip() for term in raw.split(",")]
+            unknown = [term for term in ordering if term.removeprefix("-") not in valid]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Unknown ordering {', '.join(repr(t) for t in unknown)}. "
+                            f"Choose from {', '.join(valid)}, each optionally prefixed with -."
+                        ]
+                    }
+                )
+        if not any(term.removeprefix("-") in {"id", "pk"} for term in ordering):
+            ordering.append("id")
+        return ordering
+
+    def get_schema_operation_parameters(self, view):
+        names = "|".join(self.get_valid_names(view))
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Comma-separated fields to sort by, - for descending: "
+                + ", ".join(self.get_valid_names(view))
+                + ". Ties are always broken by id.",
+                "schema": {"type": "string", "pattern": rf"^-?({names})(,-?({names}))*$"},
+            }
+        ]
+
+
+# Conditional GET -------------------------------------------------------------------------------
+
+
+def _first_served(path: str, etag: str) -> float:
+    """When this exact representation of ``path`` was first served, remembered in the shared
+    cache. Used as Last-Modified: it is exact for lists, search results and embedded records,
+    where no single row's updated_at would notice a deletion or an edited source."""
+    key = "api-first-served:" + hashlib.sha256(f"{path}\n{etag}".encode()).hexdigest()
+    now = time.time()
+    cache.add(key, now, timeout=30 * 24 * 3600)
+    return cache.get(key, now)
+
+
+def _not_modified(request, etag: str, last_modified: float) -> bool:
+    # RFC 9110 13.2.2: If-None-Match, when present, decides alone.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        tags = parse_etags(if_none_match)
+        return tags == ["*"] or etag.removeprefix("W/") in {t.removeprefix("W/") for t in tags}
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(last_modified) <= since
+
+
+class ApiViewMixin:
+    """ETag, Last-Modified and 304s on every successful GET; Cache-Control on every response:
+    public for anonymous reads (which only ever see published content), private otherwise."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        anonymous = not (request.user and request.user.is_authenticated)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+            last_modified = _first_served(request.get_full_path(), etag)
+            if _not_modified(request, etag, last_modified):
+                response = HttpResponseNotModified()
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and anonymous:
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        elif request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+            # Drafts may be in it: no shared cache keeps it; the client revalidates with the ETag.
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, no_store=True)
+        patch_vary_headers(response, ["Accept", "Authorization"])
+        return response
+
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+def exception_handler(exc, context):
+    """DRF's JSON errors, plus the model layer's ValidationError (the source rule, clean()) as a
+    400 keyed by field, and a protected delete as a 409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            get_error_detail(exc)
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, ProtectedError):
+        names = sorted({str(obj) for obj in exc.protected_objects})[:5]
+        return Response(
+            {"detail": "Still in use, so it cannot be deleted: " + "; ".join(names) + "."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    # Imported here: rest_framework.views reads the settings that name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None and not settings.DEBUG:
+        # An unexpected error: logged as Django logs one, answered in JSON like every API error.
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s", getattr(request, "path", "?"), exc_info=exc,
+            extra={"status_code": 500, "request": getattr(request, "_request", None)},
+        )  # fmt: skip
+        response = Response(
+            {"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
+    return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception, html_handler=defaults.page_not_found):
+    """handler404: JSON under /api/, the site's HTML page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return html_handler(request, exception)
+
+
+# Schema ----------------------------------------------------------------------------------------
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
+
+
+def _error_response(description: str, schema=_ERROR, headers=None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def document_http_behaviour(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the status codes, headers and conditional-request
+    parameters every operation shares, so the schema documents all the API serves."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
+    schemas["FieldErrors"] = {
+        "type": "object",
+        "description": "Messages by field name (query parameter or body field); "
+        "non_field_errors for the request as a whole. Nested for nested fields.",
+        "additionalProperties": {},
+    }
+    validators = {
+        "ETag": {"schema": {"type": "string"}, "description": "The representation's tag."},
+        "Last-Modified": {"schema": {"type": "string"}},
+        "Cache-Control": {"schema": {"type": "string"}},
+    }
+    for path, operations in result.get("paths", {}).items():
+        detail = "{" in path
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            extra = {
+                "400": _error_response("A malformed parameter or body.", _FIELD_ERRORS),
+                "401": _error_response("The Authorization token is unknown or malformed."),
+                "429": _error_response(
+                    "Too many anonymous requests.",
+                    headers={
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait before retrying.",
+                        }
+                    },
+                ),
+            }
+            if method == "get":
+                # Reading needs no token; a token shows drafts to those who may read them.
+                security = operation.setdefault("security", [])
+                if {} not in security:
+                    security.append({})
+                for code in ("200",):
+                    if code in responses:
+                        responses[code].setdefault("headers", {}).update(validators)
+                extra["304"] = {
+                    "description": "Not modified: the ETag matches If-None-Match, or the "
+                    "representation is no newer than If-Modified-Since.",
+                    "headers": validators,
+                }
+                extra["404"] = _error_response(
+                    "No such item visible to this client, or no such page."
+                )
+                parameters = operation.setdefault("parameters", [])
+                for name, text in (
+                    ("If-None-Match", "An ETag from an earlier response; 304 if unchanged."),
+                    ("If-Modified-Since", "An HTTP date; 304 if not modified since."),
+                ):
+                    parameters.append(
+                        {
+                            "in": "header",
+                            "name": name,
+                            "required": False,
+                            "description": text,
+                            "schema": {"type": "string"},
+                        }  # fmt: skip
+                    )
+            else:
+                extra["403"] = _error_response("The token's user lacks the permission needed.")
+                if method != "delete":
+                    extra["415"] = _error_response("The body is not JSON.")
+                if detail:
+                    extra["404"] = _error_response("No such item visible to this client.")
+            for code, response in extra.items():
+                responses.setdefault(code, response)
+    return result

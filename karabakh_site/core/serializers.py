@@ -1,0 +1,211 @@
+"""API representations of sources and topics, and the base every publishable content serializer
+builds on: citations embedded with their full source, and writes that obey the source rule."""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
+from rest_framework.fields import get_error_detail
+
+from karabakh_site.api_support import may_publish
+
+from . import services
+from .models import Publishable, Source, Topic
+from .publishing import validate_citations
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The absolute URL of the object's page on the site."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        url = value.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+def raise_as_api_error(error: DjangoValidationError, rename: dict[str, str] | None = None):
+    """A model-layer ValidationError as a 400 keyed by the API's field names."""
+    if not hasattr(error, "error_dict"):
+        raise exceptions.ValidationError({"non_field_errors": error.messages})
+    rename = rename or {}
+    detail = get_error_detail(error)
+    raise exceptions.ValidationError(
+        {rename.get(field, field): messages for field, messages in detail.items()}
+    )
+
+
+class TopicSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Topic
+        fields = ["url", "page_url", "slug", "name", "description"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A source with Wikipedia's citation fields. ``document_url`` is the cited document (the
+    model's ``url``; ``url`` is the API address, as on every resource)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    page_url = PageUrlField()
+    document_url = serializers.URLField(
+        source="url", max_length=1000, help_text="The cited document. Normalised on save."
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "url", "page_url", "title", "document_url", "publisher", "author",
+            "published_date", "language", "kind", "archived_url", "archived_date",
+            "last_verified", "url_status", "last_checked_at", "notes", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["last_checked_at", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        # The model's own checks (duplicate URLs, archive date without archive URL), so the API
+        # gives the admin's messages.
+        candidate = copy.copy(self.instance) if self.instance else Source()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            raise_as_api_error(error, rename={"url": "document_url"})
+        return attrs
+
+
+class CitationSerializer(serializers.Serializer):
+    """One citation, in order: read with the full source record, written with ``source_id``."""
+
+    position = serializers.IntegerField(read_only=True)
+    source = SourceSerializer(read_only=True)
+    source_id = serializers.PrimaryKeyRelatedField(
+        source="source", queryset=Source.objects.all(), write_only=True
+    )
+    locator = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    quote = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PublishableSerializer(serializers.ModelSerializer):
+    """Shared by articles, FAQ entries and timeline entries.
+
+    Writes: ``citations`` replace the item's citations when given. Setting ``status`` to
+    published saves the item unpublished, writes its citations, then publishes it through
+    services.publish(), which applies the source rule; the rule is also checked before anything is
+    written, so a refusal is a 400 on ``status`` with the rule's message. Users without the
+    publish permission get a 403 for any attempt to publish, withdraw or schedule.
+    """
+
+    page_url = PageUrlField()
+    citations = CitationSerializer(many=True, required=False)
+    # Many-to-many fields written by slug; set after the item is saved.
+    relation_fields: tuple[str, ...] = ()
+
+    publishing_fields = [
+        "status", "publish_at", "withdraw_at", "is_published", "created_at", "updated_at",
+    ]  # fmt: skip
+    is_published = serializers.BooleanField(
+        read_only=True, help_text="Visible to readers now (published, and not scheduled)."
+    )
+
+    class Meta:
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        user = self.context["request"].user
+        instance = self.instance
+        if not may_publish(user, model):
+            if attrs.get("status") in {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}:
+                raise exceptions.PermissionDenied(
+                    "You may save drafts and submit them for review; an editor publishes."
+                )
+            for field in ("publish_at", "withdraw_at"):
+                if field in attrs and attrs[field] != getattr(instance, field, None):
+                    raise exceptions.PermissionDenied(
+                        "You may save drafts and submit them for review; an editor schedules."
+                    )
+
+        candidate = copy.copy(instance) if instance else model()
+        for name, value in attrs.items():
+            if name != "citations" and name not in self.relation_fields:
+                setattr(candidate, name, value)
+        if "citations" in attrs:
+            citation_count = len(attrs["citations"])
+            seen = set()
+            for citation in attrs["citations"]:
+                key = (citation["source"].pk, citation.get("locator", ""))
+                if key in seen:
+                    raise exceptions.ValidationError(
+                        {"citations": ["The same source is cited twice at the same locator."]}
+                    )
+                seen.add(key)
+        else:
+            citation_count = instance.citations.count() if instance else 0
+        try:
+            candidate.clean()
+            validate_citations(candidate, citation_count=citation_count)
+        except DjangoValidationError as error:
+            raise_as_api_error(error)
+        return attrs
+
+    def _write_relations(self, item, relations, citations):
+        for name, values in relations.items():
+            getattr(item, name).set(values)
+        if citations is not None:
+            citation_model = item.citations.model
+            item.citations.all().delete()
+            for position, citation in enumerate(citations, start=1):
+                # One by one (not bulk_create) so each gets its history record.
+                citation_model.objects.create(
+                    **{citation_model.item_field: item}, position=position, **citation
+                )
+
+    def _split(self, validated_data):
+        relations = {
+            name: validated_data.pop(name)
+            for name in self.relation_fields
+            if name in validated_data
+        }
+        return relations, validated_data.pop("citations", None)
+
+    @transaction.atomic
+    def create(self, validated_data):
+        user = self.context["request"].user
+        relations, citations = self._split(validated_data)
+        wanted = validated_data.pop("status", Publishable.Status.DRAFT)
+        item = self.Meta.model(**validated_data, created_by=user, updated_by=user)
+        item.status = Publishable.Status.DRAFT if wanted == Publishable.Status.PUBLISHED else wanted
+        item.save()
+        self._write_relations(item, relations, citations)
+        if wanted == Publishable.Status.PUBLISHED:
+            services.publish(item, by=user)
+        return item
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        user = self.context["request"].user
+        relations, citations = self._split(validated_data)
+        previous = instance.status
+        wanted = validated_data.pop("status", previous)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.updated_by = user
+        # A change of public state happens through the services, after the citations exist.
+        instance.status = previous if wanted in {Publishable.Status.PUBLISHED,
+                                                 Publishable.Status.WITHDRAWN} else wanted  # fmt: skip
+        instance.save()
+        self._write_relations(instance, relations, citations)
+        if wanted == Publishable.Status.PUBLISHED and previous != wanted:
+            services.publish(instance, by=user)
+        elif wanted == Publishable.Status.WITHDRAWN and previous != wanted:
+            services.withdraw(instance, by=user)
+        return instance

@@ -1,0 +1,104 @@
+"""The timeline API: /api/v1/timeline/ (with its TimelineJS export) and /api/v1/places/."""
+
+import django_filters
+from django import forms
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from articles.api import visible_articles
+from karabakh_site.core.api import (
+    ArchiveViewSet,
+    PublishableApiFilter,
+    PublishableViewSet,
+    SlugFilter,
+    StrictBooleanFilter,
+    TextFilter,
+)
+
+from .filters import TimelineFilter
+from .models import Place, TimelineCitation, TimelineEntry
+from .serializers import (
+    PlaceSerializer,
+    TimelineEntryListSerializer,
+    TimelineEntrySerializer,
+    TimelineJSSerializer,
+    timelinejs_data,
+)
+
+
+class TimelineApiFilter(PublishableApiFilter, TimelineFilter):
+    q = TextFilter(field_names=["title", "summary"])
+    place = SlugFilter(field_name="place__slug", help_text="A place's slug.")
+    key_event = StrictBooleanFilter(field_name="key_event", help_text="Only key events, or none.")
+
+    class Meta(TimelineFilter.Meta):
+        fields = [*TimelineFilter.Meta.fields, "q", "place", "key_event"]
+        # A range that ends before it starts overlaps nothing: an empty list, not an error (the
+        # site's form says so to a person instead).
+        form = forms.Form
+
+
+class TimelineEntryViewSet(PublishableViewSet):
+    """Timeline entries. ``date_after``/``date_before`` match by overlap with the period an entry
+    covers at its precision: "May 1994" is inside any range that touches May 1994."""
+
+    queryset = TimelineEntry.objects.all()
+    serializer_class = TimelineEntrySerializer
+    list_serializer_class = TimelineEntryListSerializer
+    filterset_class = TimelineApiFilter
+    ordering = ["date", "id"]
+    ordering_fields = ["date", "title", "publish_at", "updated_at", "slug", "id"]
+
+    def get_queryset(self):
+        queryset = self.visible()
+        if self.action == "timelinejs":
+            return queryset
+        queryset = queryset.select_related("place").prefetch_related("topics")
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=TimelineCitation.objects.select_related("source").order_by(
+                        "position", "id"
+                    ),
+                ),
+                Prefetch("related_articles", queryset=visible_articles(self.request.user)),
+            )
+        return queryset
+
+    @extend_schema(
+        summary="The timeline in TimelineJS's JSON format",
+        description="Every entry this client may read (filters and ordering apply), unpaginated, "
+        "ready for TimelineJS: `new TL.Timeline('timeline', url)`.",
+        responses={200: TimelineJSSerializer},
+    )
+    @action(detail=False, url_path="timelinejs", pagination_class=None)
+    def timelinejs(self, request):
+        entries = self.filter_queryset(self.get_queryset())
+        return Response(timelinejs_data(entries, request=request))
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="Entries still name the place."),
+        }
+    )
+)
+class PlaceViewSet(ArchiveViewSet):
+    queryset = Place.objects.all()
+    serializer_class = PlaceSerializer
+    lookup_field = "slug"
+    ordering = ["name_en", "id"]
+    ordering_fields = ["name_en", "slug", "id"]
+
+    class filterset_class(django_filters.FilterSet):
+        q = TextFilter(field_names=["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"])
+
+        class Meta:
+            model = Place
+            fields = ["q"]

@@ -1,0 +1,176 @@
+"""API representations of timeline entries and places, and the TimelineJS export's shape."""
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from rest_framework import serializers
+
+from articles.models import Article
+from karabakh_site.core.models import Topic
+from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
+
+from .models import Place, TimelineEntry
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    """A place with every community's name. Places have no page of their own on the site."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, allow_null=True,
+        required=False, coerce_to_string=False,
+    )  # fmt: skip
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, allow_null=True,
+        required=False, coerce_to_string=False,
+    )  # fmt: skip
+
+    class Meta:
+        model = Place
+        fields = [
+            "url", "slug", "display_name", "name_en", "name_en_alt", "name_hy", "name_az",
+            "name_ru", "latitude", "longitude",
+        ]  # fmt: skip
+
+
+class PlaceSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+
+    class Meta:
+        model = Place
+        fields = ["url", "slug", "display_name"]
+
+
+class TimelineEntryListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:timelineentry-detail", lookup_field="slug"
+    )
+    page_url = PageUrlField()
+    place = PlaceSummarySerializer(read_only=True, allow_null=True)
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    display_date = serializers.CharField(read_only=True, help_text="The date at its precision.")
+
+    class Meta:
+        model = TimelineEntry
+        fields = [
+            "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
+            "approximate", "display_date", "category", "key_event", "place", "topics", "status",
+            "publish_at", "updated_at",
+        ]  # fmt: skip
+
+
+class TimelineEntrySerializer(PublishableSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:timelineentry-detail", lookup_field="slug"
+    )
+    display_date = serializers.CharField(read_only=True, help_text="The date at its precision.")
+    place = PlaceSummarySerializer(read_only=True, allow_null=True)
+    place_slug = serializers.SlugRelatedField(
+        source="place",
+        slug_field="slug",
+        queryset=Place.objects.all(),
+        allow_null=True,
+        required=False,
+        write_only=True,
+        help_text="The place's slug, or null.",
+    )
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
+    )
+    related_articles = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=Article.objects.all(),
+        required=False,
+        help_text="Slugs of related articles; readers see the published ones.",
+    )
+    relation_fields = ("topics", "related_articles")
+
+    class Meta(PublishableSerializer.Meta):
+        model = TimelineEntry
+        fields = [
+            "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
+            "approximate", "display_date", "summary", "summary_html", "category", "key_event",
+            "place", "place_slug", "topics", "related_articles", "citations",
+            *PublishableSerializer.publishing_fields,
+        ]  # fmt: skip
+        read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "summary_html"]
+
+
+# TimelineJS (https://timeline.knightlab.com/docs/json-format.html) -----------------------------
+# These describe the export for the schema; timelinejs_data() builds it.
+
+
+class TimelineJSDateSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    month = serializers.IntegerField(required=False, help_text="Absent at year precision.")
+    day = serializers.IntegerField(required=False, help_text="Absent at month or year precision.")
+    display_date = serializers.CharField()
+
+
+class TimelineJSTextSerializer(serializers.Serializer):
+    headline = serializers.CharField()
+    text = serializers.CharField(help_text="Sanitised HTML.")
+
+
+class TimelineJSEventSerializer(serializers.Serializer):
+    unique_id = serializers.CharField()
+    start_date = TimelineJSDateSerializer()
+    end_date = TimelineJSDateSerializer(required=False)
+    display_date = serializers.CharField()
+    text = TimelineJSTextSerializer()
+    group = serializers.CharField(help_text="The entry's category.")
+
+
+class TimelineJSTitleSerializer(serializers.Serializer):
+    text = TimelineJSTextSerializer()
+
+
+class TimelineJSSerializer(serializers.Serializer):
+    title = TimelineJSTitleSerializer()
+    events = TimelineJSEventSerializer(many=True)
+
+
+def _timelinejs_date(date, precision, display_date):
+    value = {"year": date.year}
+    if precision in (TimelineEntry.Precision.MONTH, TimelineEntry.Precision.DAY):
+        value["month"] = date.month
+    if precision == TimelineEntry.Precision.DAY:
+        value["day"] = date.day
+    value["display_date"] = display_date
+    return value
+
+
+def timelinejs_data(entries, *, request) -> dict:
+    """The timeline as TimelineJS loads it: one event per entry, dates at their precision,
+    grouped by category, each linking to its page."""
+    events = []
+    for entry in entries:
+        page_url = request.build_absolute_uri(entry.get_absolute_url())
+        event = {
+            "unique_id": entry.slug,
+            "start_date": _timelinejs_date(entry.date, entry.date_precision, entry.display_date),
+            "display_date": entry.display_date,
+            "text": {
+                "headline": entry.title,
+                "text": format_html(
+                    '{}<p><a href="{}">Sources and details</a></p>',
+                    mark_safe(entry.summary_html),  # sanitised when the entry was saved
+                    page_url,
+                ),
+            },
+            "group": entry.get_category_display(),
+        }
+        if entry.end_date:
+            event["end_date"] = _timelinejs_date(
+                entry.end_date, entry.date_precision, entry.display_date
+            )
+        events.append(event)
+    return {
+        "title": {
+            "text": {
+                "headline": "Karabakh Archive timeline",
+                "text": "Events of the Nagorno-Karabakh conflict, each with its sources.",
+            }
+        },
+        "events": events,
+    }
