@@ -10,14 +10,27 @@ class ArticleCitationInline(CitationInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    """Dated public corrections. Only editors hold the correction permissions (see the editorial
+    groups migration), and only a published article can be corrected: a draft is simply edited."""
+
     model = Correction
     fields = ["date", "text"]
     extra = 0
+    verbose_name = "public correction"
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and super().has_add_permission(request, obj)
+        )
 
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
-    list_display = ["title", "status_label", "live", "publish_at", "citation_count", "updated_at"]
+    list_display = [
+        "title", "status_label", "live", "publish_at", "citation_count", "updated_at",
+    ]  # fmt: skip
     list_filter = [*PublishableAdmin.list_filter, ("publish_at", admin.DateFieldListFilter)]
     list_select_related = ["updated_by"]
     search_fields = ["title", "standfirst", "body", "byline"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from karabakh_site.core.admin import CitationInline, PublishableAdmin
+from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
 
 from .models import FAQCitation, FAQEntry, FAQGroup
 
@@ -18,7 +18,8 @@ class FAQGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(FAQEntry)
-class FAQEntryAdmin(PublishableAdmin):
+class FAQEntryAdmin(ImportExportMixin, PublishableAdmin):
+    import_kind = "faq"
     list_display = [
         "question", "group", "position", "status_label", "live", "citation_count", "updated_at",
     ]  # fmt: skip

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from karabakh_site.core.admin import CitationInline, PublishableAdmin
+from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
 
 from .models import Place, TimelineCitation, TimelineEntry
 
@@ -31,7 +31,8 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(PublishableAdmin):
+class TimelineEntryAdmin(ImportExportMixin, PublishableAdmin):
+    import_kind = "timeline"
     list_display = [
         "title", "display_date", "category", "key_event", "place", "status_label", "live",
         "citation_count",

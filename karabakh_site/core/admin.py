@@ -1,15 +1,21 @@
-"""Admin for sources and topics, and the base classes every content admin builds on."""
+"""Admin for sources and topics, and the base classes every content admin builds on: history with
+diffs and restore, conflict-safe editing, the review workflow, import and export."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import history, importexport, services
 from .models import Publishable, Source, Topic
 from .publishing import validate_citations
 
@@ -18,6 +24,11 @@ PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
 
 def publish_permission(model) -> str:
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def url_name(opts, suffix: str) -> str:
+    """The name of one of a model admin's URLs, e.g. articles_article_history_compare."""
+    return f"{opts.app_label}_{opts.model_name}_{suffix}"
 
 
 def can_publish(user, model) -> bool:
@@ -73,12 +84,304 @@ class PublishedListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
-    """Status, scheduling and the publish/withdraw actions, with the source rule and the
-    contributor/editor split enforced on the server."""
+VERSION_FIELD = "editorial_version"
+
+
+class VersionedFormMixin(forms.ModelForm):
+    """Carries the version the editor started from and refuses the save when someone else has
+    saved a newer one since. The refused form keeps everything typed into it; its token moves on
+    to the newest version, so saving again, after reading what changed, is a deliberate choice."""
+
+    editorial_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk is not None:
+            self.fields[VERSION_FIELD].initial = history.latest_version_id(self.instance) or ""
+
+    def clean(self):
+        cleaned = super().clean()
+        token = (cleaned.get(VERSION_FIELD) or "").strip()
+        if self.instance.pk is None or not token.isdigit():
+            return cleaned
+        current = history.latest_version_id(self.instance)
+        if current is None or int(token) == current:
+            return cleaned
+        versions = self.instance.history.filter(history_id__in=[int(token), current])
+        by_id = {record.history_id: record for record in versions}
+        newer = self.instance.history.filter(history_id__gt=int(token)).select_related(
+            "history_user"
+        )
+        self.conflict = {
+            "changes": history.diff_versions(by_id[int(token)], by_id[current])
+            if int(token) in by_id
+            else [],
+            "editors": sorted({str(r.history_user or "someone unrecorded") for r in newer}),
+            "at": by_id[current].history_date,
+        }
+        data = self.data.copy()
+        data[self.add_prefix(VERSION_FIELD)] = str(current)
+        self.data = data
+        raise ValidationError(
+            "Not saved: %(who)s saved this %(what)s after you opened it (%(when)s). What they "
+            "changed is shown below; your edits are still in the form. Merge them, then save "
+            "again to keep your version.",
+            code="stale",
+            params={
+                "who": ", ".join(self.conflict["editors"]),
+                "what": self.instance._meta.verbose_name,
+                "when": f"{timezone.localtime(self.conflict['at']):%d %b %Y %H:%M:%S}",
+            },
+        )
+
+
+class EditorialAdmin(SimpleHistoryAdmin):
+    """History with field-by-field diffs and restore as a new version, plus conflict-safe editing.
+
+    simple-history's own "revert" form is read-only here: restore goes through restore_version(),
+    which restores citations too and obeys the source rule.
+    """
+
+    change_form_template = "admin/editorial/change_form.html"
+    object_history_template = "admin/editorial/object_history.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if VERSION_FIELD in form.base_fields:
+            return form
+        return type(form.__name__, (VersionedFormMixin, form), {})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.history_compare_view),
+                name=url_name(self.opts, "history_compare"),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                view(self.history_restore_view),
+                name=url_name(self.opts, "history_restore"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _history_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}”.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {
+            "compare_url": reverse(
+                "admin:" + url_name(self.opts, "history_compare"),
+                args=[object_id],
+            ),
+            "may_restore": obj is not None and self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_compare_view(self, request, object_id):
+        obj = self._history_object(request, object_id)
+        versions = obj.history.order_by("-history_date", "-history_id").select_related(
+            "history_user"
+        )
+        ids = [record.history_id for record in versions]
+        if not ids:
+            raise Http404("This record has no history.")
+
+        def pick(name, default):
+            value = request.GET.get(name, "")
+            if not value:
+                return default
+            if not value.isdigit() or int(value) not in ids:
+                raise Http404(f"No version {value} of this {self.opts.verbose_name}.")
+            return int(value)
+
+        newer_id = pick("to", ids[0])
+        older_id = pick("from", ids[1] if len(ids) > 1 else ids[0])
+        by_id = {record.history_id: record for record in versions}
+        older, newer = by_id[older_id], by_id[newer_id]
+        if (older.history_date, older_id) > (newer.history_date, newer_id):
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {obj}",
+            "opts": self.opts,
+            "object": obj,
+            "older": older,
+            "newer": newer,
+            "older_label": history.version_label(older),
+            "newer_label": history.version_label(newer),
+            "changes": history.diff_versions(older, newer),
+            "versions": versions,
+            "may_restore": self.has_change_permission(request, obj),
+        }
+        return TemplateResponse(request, "admin/editorial/history_compare.html", context)
+
+    def history_restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._history_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        record = get_object_or_404(obj.history.all(), history_id=version_id)
+        history_url = reverse("admin:" + url_name(self.opts, "history"), args=[object_id])
+        try:
+            changed = history.restore_version(obj, record, by=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                f"Not restored: {' '.join(error.messages)}",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(history_url)
+        if changed:
+            self.message_user(
+                request,
+                f"Restored the version of {history.version_label(record)} as a new version; "
+                "the versions before it are kept.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "That version is what the record says now; nothing changed.")
+        return HttpResponseRedirect(history_url)
+
+
+class ImportExportMixin:
+    """Import (dry-run preview first, then all or nothing) and export for the kinds in
+    core.importexport; ``import_kind`` names this admin's kind."""
+
+    import_kind: str = ""
+    change_list_template = "admin/editorial/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name=url_name(self.opts, "import")),
+            path("export/", view(self.export_view), name=url_name(self.opts, "export")),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "may_import": self.has_import_permission(request),
+            "export_formats": importexport.FORMATS,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    def export_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        file_format = request.GET.get("format", "csv")
+        if file_format not in importexport.FORMATS:
+            return HttpResponse(
+                f"Unknown format {file_format!r}; use csv or json.",
+                status=400,
+                content_type="text/plain",
+            )
+        text = importexport.export_text(self.import_kind, file_format)
+        content_type = "text/csv" if file_format == "csv" else "application/json"
+        response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+        filename = f"{self.import_kind}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "form": form,
+            "kind": self.import_kind,
+            "columns": importexport.KINDS[self.import_kind].columns,
+        }
+        if request.method == "POST" and form.is_valid():
+            text, file_format = form.cleaned_data["text"], form.cleaned_data["file_format"]
+            may_publish = can_publish(request.user, self.model)
+            confirm = "_confirm" in request.POST
+            report = importexport.import_text(
+                self.import_kind,
+                text,
+                file_format,
+                dry_run=not confirm,
+                by=request.user,
+                may_publish=may_publish,
+            )
+            context["report"] = report
+            if confirm and report.ok:
+                self.message_user(
+                    request,
+                    f"Imported {report.summary()}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:" + url_name(self.opts, "changelist")))
+            if report.ok:
+                # The preview passed: the same text goes back in a hidden field for confirming.
+                context["confirm_form"] = ImportForm(
+                    initial={"text": text, "file_format": file_format}
+                )
+        return TemplateResponse(request, "admin/editorial/import.html", context)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="A CSV or JSON file exported from here.")
+    file_format = forms.ChoiceField(
+        label="format",
+        choices=[("", "From the file name")] + [(f, f.upper()) for f in importexport.FORMATS],
+        required=False,
+    )
+    text = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        file_format = cleaned.get("file_format") or ""
+        if upload is not None:
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError("The file is not UTF-8 text.") from None
+            if not file_format:
+                file_format = upload.name.rsplit(".", 1)[-1].lower()
+        if not cleaned.get("text"):
+            raise ValidationError("Choose a file to import.")
+        if file_format not in importexport.FORMATS:
+            raise ValidationError("Say whether the file is CSV or JSON.")
+        cleaned["file_format"] = file_format
+        return cleaned
+
+
+class PublishableAdmin(EditorialAdmin):
+    """Status, scheduling, the review workflow and the publish/withdraw actions, with the source
+    rule and the contributor/editor split enforced on the server."""
 
     actions = ["publish_selected", "withdraw_selected"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "schedule_state", "review_comment", "created_at", "created_by", "updated_at", "updated_by",
+    ]  # fmt: skip
     list_filter = ["status", PublishedListFilter, "topics"]
     autocomplete_fields = ["topics"]
     list_per_page = 50
@@ -86,7 +389,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     publishing_fieldset = (
         "Publishing",
-        {"fields": ["status", "publish_at", "withdraw_at"]},
+        {"fields": ["status", "schedule_state", "review_comment", "publish_at", "withdraw_at"]},
     )
     record_fieldset = (
         "Record",
@@ -95,6 +398,16 @@ class PublishableAdmin(SimpleHistoryAdmin):
             "fields": ["created_at", "created_by", "updated_at", "updated_by"],
         },
     )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=url_name(self.opts, "workflow"),
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
@@ -112,6 +425,20 @@ class PublishableAdmin(SimpleHistoryAdmin):
         if obj.is_scheduled:
             return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
         return obj.get_status_display()
+
+    @admin.display(description="visible to readers")
+    def schedule_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "No: not saved yet."
+        if obj.is_scheduled:
+            return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+        if obj.is_published:
+            if obj.withdraw_at:
+                return f"Yes, until {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
+            return "Yes"
+        if obj.status == Publishable.Status.PUBLISHED and obj.withdraw_at:
+            return f"No: withdrawn at {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
+        return f"No: {obj.get_status_display().lower()}"
 
     # Contributors write drafts and submit them for review; publishing is the editors'.
     def has_publish_permission(self, request):
@@ -147,10 +474,85 @@ class PublishableAdmin(SimpleHistoryAdmin):
         form.clean = clean
         return form
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context.update(self.workflow_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, obj):
+        status = obj.status
+        may_publish = self.has_publish_permission(request)
+        may_change = self.has_change_permission(request, obj)
+        transitions = []
+        if status == Publishable.Status.DRAFT and may_change:
+            transitions.append(("submit", "Submit for review"))
+        if status == Publishable.Status.IN_REVIEW and may_publish:
+            transitions.append(("return", "Return to the author with a comment"))
+        if status != Publishable.Status.PUBLISHED and may_publish:
+            transitions.append(("publish", "Publish now"))
+        if status == Publishable.Status.PUBLISHED and may_publish:
+            transitions.append(("withdraw", "Withdraw"))
+        return {
+            "workflow_url": reverse("admin:" + url_name(self.opts, "workflow"), args=[obj.pk]),
+            "workflow_transitions": transitions,
+            "workflow_events": services.workflow_events(obj)[:10],
+            "schedule_state": self.schedule_state(obj),
+            "preview_url": obj.get_absolute_url(),
+            "is_live": obj.is_published,
+        }
+
+    def workflow_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}”.")
+        transition = request.POST.get("transition", "")
+        may_publish = self.has_publish_permission(request)
+        allowed = {
+            "submit": self.has_change_permission(request, obj),
+            "return": may_publish,
+            "publish": may_publish,
+            "withdraw": may_publish,
+        }
+        if transition not in allowed:
+            return HttpResponse("Unknown workflow step.", status=400, content_type="text/plain")
+        if not allowed[transition]:
+            raise PermissionDenied
+        try:
+            if transition == "submit":
+                services.submit_for_review(obj, by=request.user)
+                done = "Submitted for review."
+            elif transition == "return":
+                services.return_for_changes(
+                    obj, comment=request.POST.get("comment", ""), by=request.user
+                )
+                done = "Returned to draft with your comment."
+            elif transition == "publish":
+                services.publish(obj, by=request.user)
+                done = "Published." if obj.is_published else self.status_label(obj) + "."
+            else:
+                services.withdraw(obj, by=request.user)
+                done = "Withdrawn: readers no longer see it."
+        except ValidationError as error:
+            self.message_user(request, f"Not done: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            self.message_user(request, f"“{obj}”: {done}", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
+        )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        saved_status = (
+            type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+            if change
+            else None
+        ) or Publishable.Status.DRAFT
+        if saved_status == Publishable.Status.DRAFT and obj.status == Publishable.Status.IN_REVIEW:
+            obj.review_comment = ""
         # Citations submitted with the form are saved after the item (save_related), and the
         # model refuses a published item without them; so the item is saved unpublished first
         # and published once its citations exist. The formset has already checked the rule.
@@ -158,8 +560,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
             obj.pk is None or not obj.citations.exists()
         )
         if obj._publish_after_related:
-            obj.status = Publishable.Status.DRAFT
+            obj.status = saved_status
         super().save_model(request, obj, form, change)
+        services.record_transition(obj, saved_status, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -217,12 +620,38 @@ class ArchivedListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HealthListFilter(admin.SimpleListFilter):
+    """Dead links, split by whether readers can still follow an archived copy (see check_sources)."""
+
+    title = "link health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("dead-archived", "Dead, archived copy kept"),
+            ("dead-lost", "Dead, no archived copy"),
+            ("unchecked", "Never checked"),
+        ]
+
+    def queryset(self, request, queryset):
+        dead = queryset.filter(url_status=Source.UrlStatus.DEAD)
+        if self.value() == "dead-archived":
+            return dead.exclude(archived_url="")
+        if self.value() == "dead-lost":
+            return dead.filter(archived_url="")
+        if self.value() == "unchecked":
+            return queryset.filter(last_checked_at__isnull=True)
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ImportExportMixin, EditorialAdmin):
+    import_kind = "sources"
     list_display = [
         "title", "publisher", "kind", "language", "published_date", "url_status", "has_archive",
+        "last_checked_at",
     ]  # fmt: skip
-    list_filter = ["kind", "url_status", ArchivedListFilter, "language"]
+    list_filter = ["kind", "url_status", HealthListFilter, ArchivedListFilter, "language"]
     search_fields = ["title", "publisher", "author", "url", "notes"]
     date_hierarchy = "published_date"
     readonly_fields = ["cited_by", "last_checked_at", "created_at", "updated_at"]

@@ -1,0 +1,206 @@
+"""Versions of tracked records (django-simple-history): field-by-field diffs, restore, and the
+version token the admin uses to refuse a stale save.
+
+A version of a content item is its historical row plus the citations it had while that row was
+current: citations are saved after the item in the same request, so a version's citations are
+those that existed just before the item's *next* version (or now, for the latest).
+"""
+
+import datetime
+import difflib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import services
+from .models import Publishable, Source
+
+# Workflow fields move only through the review workflow (with its permissions and log); a restore
+# brings back what an item said and cited, never whether it is live.
+WORKFLOW_FIELDS = {
+    "status", "publish_at", "withdraw_at", "review_comment", "created_by", "updated_by",
+}  # fmt: skip
+ONE_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    # For long text: (kind, line) pairs of a unified diff, kind in {"add", "remove", "context",
+    # "hunk"}; rendered escaped by the template.
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+
+def has_citations(model) -> bool:
+    return issubclass(model, Publishable)
+
+
+def diffable_fields(model) -> list[models.Field]:
+    """The model's fields that a version records and an editor cares about."""
+    tracked = {f.name for f in model.history.model.tracked_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name in tracked and not f.primary_key and f.name not in {"created_at", "updated_at"}
+    ]
+
+
+def restorable_fields(model) -> list[models.Field]:
+    return [f for f in diffable_fields(model) if f.editable and f.name not in WORKFLOW_FIELDS]
+
+
+def latest_version_id(obj) -> int | None:
+    return (
+        obj.history.order_by("-history_date", "-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+def version_citations(record) -> list:
+    """The citations (historical rows, in order) the item had in version ``record``."""
+    model = record.instance_type
+    citation_model = model.citations.rel.related_model
+    item_key = f"{citation_model.item_field_name()}_id"
+    later = (
+        model.history.filter(id=record.id, history_date__gt=record.history_date)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    rows = citation_model.history.filter(**{item_key: record.id})
+    if later is not None:
+        rows = rows.filter(history_date__lte=later - ONE_MICROSECOND)
+    latest = {}
+    for row in rows.order_by("history_date", "history_id").select_related("source"):
+        latest[row.id] = row
+    alive = [row for row in latest.values() if row.history_type != "-"]
+    return sorted(alive, key=lambda row: (row.position, row.id))
+
+
+def _source_label(citation_row) -> str:
+    try:
+        source = Source.objects.get(pk=citation_row.source_id)
+    except Source.DoesNotExist:
+        return f"source #{citation_row.source_id} (deleted)"
+    locator = f", {citation_row.locator}" if citation_row.locator else ""
+    return f"{source}{locator}"
+
+
+def _display(record, model_field) -> str:
+    value = getattr(record, model_field.attname)
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        try:
+            return str(getattr(record, model_field.name))
+        except ObjectDoesNotExist:
+            return f"#{value} (deleted)"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+    return str(value)
+
+
+def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    lines = []
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2)
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(("hunk", line))
+        elif line.startswith("+"):
+            lines.append(("add", line[1:]))
+        elif line.startswith("-"):
+            lines.append(("remove", line[1:]))
+        else:
+            lines.append(("context", line[1:]))
+    return lines
+
+
+def diff_versions(old, new) -> list[FieldChange]:
+    """What changed from version ``old`` to version ``new`` of one record, field by field; long
+    text (Markdown bodies, notes) line by line; for content items, the citations too."""
+    model = new.instance_type
+    changes = []
+    for model_field in diffable_fields(model):
+        before = getattr(old, model_field.attname)
+        after = getattr(new, model_field.attname)
+        if before == after:
+            continue
+        change = FieldChange(
+            name=model_field.name,
+            label=str(model_field.verbose_name),
+            old=_display(old, model_field),
+            new=_display(new, model_field),
+        )
+        if isinstance(model_field, models.TextField):
+            change.lines = _line_diff(before or "", after or "")
+        changes.append(change)
+    if has_citations(model):
+        before = [_source_label(row) for row in version_citations(old)]
+        after = [_source_label(row) for row in version_citations(new)]
+        if before != after:
+            changes.append(
+                FieldChange(
+                    name="citations",
+                    label="citations",
+                    old="\n".join(before) or "—",
+                    new="\n".join(after) or "—",
+                    lines=_line_diff("\n".join(before), "\n".join(after)),
+                )
+            )
+    return changes
+
+
+def version_label(record) -> str:
+    who = record.history_user or "someone unrecorded"
+    return f"{timezone.localtime(record.history_date):%d %b %Y %H:%M:%S} by {who}"
+
+
+@transaction.atomic
+def restore_version(obj, record, *, by=None) -> bool:
+    """Make version ``record`` the current content of ``obj`` by saving it as a new version;
+    earlier versions stay as they were. Content items get back the citations they had in that
+    version (sources deleted since are left out) but keep their current status and schedule, so
+    the source rule is checked against the restored citations: restoring a version without
+    citations into a published item is refused with the rule's message.
+
+    Returns False when the version is what ``obj`` already says. Raises ValidationError.
+    """
+    model = type(obj)
+    if record.id != obj.pk:
+        raise ValidationError("That version belongs to another record.")
+    fields = restorable_fields(model)
+    for model_field in fields:
+        setattr(obj, model_field.attname, getattr(record, model_field.attname))
+    reason = f"Restored the version of {version_label(record)}"[:100]
+    obj.full_clean(exclude=["status"])
+    if not has_citations(model):
+        current = model._default_manager.get(pk=obj.pk)
+        if all(getattr(current, f.attname) == getattr(obj, f.attname) for f in fields):
+            return False
+        obj._change_reason = reason
+        if by is not None:
+            obj._history_user = by
+        obj.save()
+        return True
+    citation_model = model.citations.rel.related_model
+    existing_sources = set(
+        Source.objects.filter(
+            pk__in=[row.source_id for row in version_citations(record)]
+        ).values_list("pk", flat=True)
+    )
+    citations = [
+        citation_model(source_id=row.source_id, locator=row.locator, quote=row.quote)
+        for row in version_citations(record)
+        if row.source_id in existing_sources
+    ]
+    return services.save_with_citations(obj, citations, by=by, change_reason=reason)
