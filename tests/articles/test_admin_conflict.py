@@ -36,8 +36,11 @@ def form_data(article, token, **changes):
         publish_at_1=f"{publish_at:%H:%M:%S}",
         citations=[citation.source],
         editorial_version=token,
-        **{"citations-INITIAL_FORMS": "1", "citations-0-id": str(citation.pk),
-           "citations-0-article": str(article.pk)},  # fmt: skip
+        **{
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": str(citation.pk),
+            "citations-0-article": str(article.pk),
+        },  # fmt: skip
     )
     return data
 

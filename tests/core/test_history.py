@@ -175,7 +175,9 @@ def test_restoring_a_version_whose_sources_are_gone_into_a_published_item_is_ref
 
     client.force_login(editor)
     response = client.post(
-        reverse("admin:articles_article_history_restore", args=[article.pk, old_version.history_id]),
+        reverse(
+            "admin:articles_article_history_restore", args=[article.pk, old_version.history_id]
+        ),
         follow=True,
     )
     assert f"Not restored: {NEEDS_SOURCE_MESSAGE}" in response.content.decode()

@@ -91,7 +91,9 @@ def test_an_editor_returns_an_item_with_a_comment_the_contributor_then_sees(
 def test_returning_an_item_without_a_comment_is_refused(client, editor):
     item = ArticleFactory(status=Status.IN_REVIEW)
     client.force_login(editor)
-    response = client.post(workflow_url(item), {"transition": "return", "comment": "  "}, follow=True)
+    response = client.post(
+        workflow_url(item), {"transition": "return", "comment": "  "}, follow=True
+    )
     assert "a returned item needs a comment" in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW
