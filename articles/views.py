@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from faq.models import FAQEntry
@@ -59,8 +60,15 @@ class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["citations"] = article.citations.all()
-        context["updated"] = (
-            article.publish_at is not None and article.updated_at.date() > article.publish_at.date()
+        # "Updated on" is the newest correction's date (Article.updated_on), shown once it is
+        # later than the publish date; silent edits such as typo fixes do not count.
+        updated_on = article.updated_on
+        context["updated_on"] = (
+            updated_on
+            if updated_on
+            and article.publish_at
+            and updated_on > timezone.localdate(article.publish_at)
+            else None
         )
         return context
 

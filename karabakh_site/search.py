@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 
@@ -149,7 +149,9 @@ def _search_postgres(kind: _Kind, query: str) -> list[SearchHit]:
         .annotate(
             rank=SearchRank(F("search_vector"), ts_query),
             headline=SearchHeadline(
-                Concat(*parts) if len(parts) > 2 else F(kind.snippet_fields[0]),
+                Concat(*parts, output_field=TextField())
+                if len(parts) > 2
+                else F(kind.snippet_fields[0]),
                 ts_query,
                 config="english",
                 start_sel=_START,

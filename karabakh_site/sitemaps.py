@@ -27,16 +27,18 @@ class SectionSitemap(Sitemap):
     }
 
     def items(self):
+        # One query per model, however many sections share it.
+        self._latest = {
+            model: model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+            for model in {model for model in self.sections.values() if model is not None}
+        }
         return list(self.sections)
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
-        model = self.sections[item]
-        if model is None:
-            return None
-        return model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return self._latest.get(self.sections[item])
 
 
 class SourceSitemap(Sitemap):

@@ -21,3 +21,15 @@ def editor(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_superuser=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL features; on SQLite they are skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

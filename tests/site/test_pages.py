@@ -1,0 +1,183 @@
+import datetime
+import json
+import xml.etree.ElementTree as ET
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from karabakh_site.core.models import Publishable
+from tests.factories import (
+    ArticleFactory,
+    FAQEntryFactory,
+    SourceFactory,
+    TimelineEntryFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    topic = TopicFactory(slug="ceasefires")
+    article = ArticleFactory(title="Home article")
+    article.topics.add(topic)
+    event = TimelineEntryFactory(title="Key event", key_event=True)
+    question = FAQEntryFactory(question="Home question?")
+    return {"topic": topic, "article": article, "event": event, "question": question}
+
+
+def page_urls(archive):
+    return [
+        reverse("home"),
+        reverse("articles:list"),
+        archive["article"].get_absolute_url(),
+        reverse("faq:index"),
+        reverse("timeline:list"),
+        archive["event"].get_absolute_url(),
+        reverse("core:source-list"),
+        archive["article"].citations.get().source.get_absolute_url(),
+        reverse("core:topic-list"),
+        archive["topic"].get_absolute_url(),
+        reverse("search") + "?q=home",
+    ]
+
+
+def test_the_home_page_shows_latest_articles_key_events_and_questions(client, archive):
+    ArticleFactory(title="Draft on home", status=Publishable.Status.DRAFT)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    for text in ("Home article", "Key event", "Home question?", 'action="/search/"'):
+        assert text in response.text
+    assert "Draft on home" not in response.text
+
+
+def test_every_page_has_a_lang_skip_link_canonical_and_feed_links(client, archive):
+    for url in page_urls(archive):
+        html = client.get(url).text
+        assert '<html lang="en">' in html, url
+        assert '<a class="skip-link" href="#main">' in html, url
+        assert '<main id="main"' in html, url
+        assert '<link rel="canonical" href="http://testserver/' in html, url
+        assert '<meta property="og:title"' in html, url
+        for feed in ("feed-rss", "feed-atom"):
+            assert f'href="{reverse("articles:" + feed)}"' in html, url
+            assert f'href="{reverse("timeline:" + feed)}"' in html, url
+        assert 'type="application/atom+xml" title="Karabakh Archive: corrections (Atom)"' in html
+
+
+def test_every_pages_structured_data_is_valid_json(client, archive):
+    for url in page_urls(archive):
+        html = client.get(url).text
+        blocks = html.split('<script type="application/ld+json">')[1:]
+        assert blocks, url
+        for block in blocks:
+            data = json.loads(block.split("</script>")[0])
+            assert data["@context"] == "https://schema.org"
+
+
+def test_the_canonical_url_drops_filters_but_keeps_the_page(client):
+    for _ in range(21):
+        ArticleFactory()
+
+    html = client.get(reverse("articles:list"), {"page": 2, "utm_source": "x"}).text
+
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
+
+
+def test_robots_txt_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    assert "Disallow: /admin/" in response.text
+
+
+def test_the_sitemap_lists_published_pages_with_lastmod_and_nothing_else(client, archive):
+    draft = ArticleFactory(status=Publishable.Status.DRAFT)
+    uncited = SourceFactory()
+
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(response.content)
+    entries = {
+        url.find("s:loc", ns).text: url.find("s:lastmod", ns) for url in root.findall("s:url", ns)
+    }
+    for path in (
+        "/",
+        archive["article"].get_absolute_url(),
+        archive["event"].get_absolute_url(),
+        archive["article"].citations.get().source.get_absolute_url(),
+        archive["topic"].get_absolute_url(),
+        "/faq/",
+    ):
+        assert f"http://testserver{path}" in entries, path
+    assert entries[f"http://testserver{archive['article'].get_absolute_url()}"] is not None
+    assert f"http://testserver{draft.get_absolute_url()}" not in entries
+    assert f"http://testserver{uncited.get_absolute_url()}" not in entries
+
+
+def test_the_health_check_answers_200_when_the_database_does(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_check_answers_503_when_the_database_does_not(client):
+    with mock.patch("karabakh_site.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_a_missing_page_is_a_404_in_the_sites_design(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_a_server_error_is_a_500_page_in_the_sites_design(db):
+    client = Client(raise_request_exception=False)
+    with mock.patch("karabakh_site.views.render", side_effect=RuntimeError("boom")):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_the_home_page_runs_the_same_queries_for_one_or_many_items(
+    client, django_assert_num_queries, items
+):
+    for index in range(items):
+        ArticleFactory()
+        TimelineEntryFactory(key_event=True, date=datetime.date(1990 + index, 1, 1))
+        FAQEntryFactory()
+    with django_assert_num_queries(3):
+        assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
+    client, django_assert_num_queries, items
+):
+    for _ in range(items):
+        ArticleFactory().topics.add(TopicFactory())
+        TimelineEntryFactory()
+    # A lastmod per section model (3), and a count and a page per item sitemap (4 x 2).
+    with django_assert_num_queries(11):
+        assert client.get("/sitemap.xml").status_code == 200

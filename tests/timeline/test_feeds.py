@@ -1,0 +1,40 @@
+import datetime
+
+import feedparser
+import pytest
+from django.urls import reverse
+
+from karabakh_site.core.models import Publishable
+from tests.factories import TimelineEntryFactory
+from timeline.models import TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["timeline:feed-rss", "timeline:feed-atom"])
+def test_the_timeline_feeds_list_published_entries_with_their_dates(client, name):
+    entry = TimelineEntryFactory(
+        title="Ceasefire",
+        date=datetime.date(1994, 5, 12),
+        date_precision=TimelineEntry.Precision.MONTH,
+    )
+    TimelineEntryFactory(title="Draft event", status=Publishable.Status.DRAFT)
+
+    response = client.get(reverse(name))
+    feed = feedparser.parse(response.content)
+
+    assert response.status_code == 200
+    assert not feed.bozo
+    assert [item.title for item in feed.entries] == ["May 1994: Ceasefire"]
+    assert feed.entries[0].link == f"http://testserver{entry.get_absolute_url()}"
+    assert feed.feed.link == "http://testserver/timeline/"
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_the_timeline_feed_runs_the_same_queries_for_one_or_many_entries(
+    client, django_assert_num_queries, items
+):
+    for _ in range(items):
+        TimelineEntryFactory()
+    with django_assert_num_queries(2):
+        client.get(reverse("timeline:feed-atom"))
