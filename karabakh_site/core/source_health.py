@@ -1,0 +1,126 @@
+"""Link health of sources: is each source URL still there?
+
+Checks run concurrently on one asyncio loop (httpx), at most ``concurrency`` at a time, each with a
+timeout, following redirects. Only http and https URLs are fetched. The network part touches no
+database; record_results() writes what it found, making a history record only when a source's
+status actually changes, so a nightly run does not bury editors' changes in noise.
+"""
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from django.utils import timezone
+
+from .models import Source
+
+USER_AGENT = "KarabakhArchive-LinkChecker/1.0 (+https://karabakh-archive.example/sources/)"
+CHECKED_SCHEMES = {"http", "https"}
+# Answers that mean "try later", not "gone".
+TEMPORARY_STATUSES = {408, 425, 429, 502, 503, 504}
+# Servers that refuse HEAD often serve GET; a 4xx to HEAD is re-asked with GET before judging.
+MAX_REDIRECTS = 5
+
+
+@dataclass
+class CheckResult:
+    source_id: int
+    url: str
+    status: str  # Source.UrlStatus value, or "" when the URL was not checked
+    detail: str
+    final_url: str = ""
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.final_url) and self.final_url != self.url
+
+
+def is_checkable(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in CHECKED_SCHEMES
+
+
+def _judge(response: httpx.Response) -> tuple[str, str]:
+    code = response.status_code
+    if code < 400:
+        return Source.UrlStatus.LIVE, f"HTTP {code}"
+    if code in TEMPORARY_STATUSES:
+        return Source.UrlStatus.UNKNOWN, f"HTTP {code}, try again later"
+    return Source.UrlStatus.DEAD, f"HTTP {code}"
+
+
+async def _fetch(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    response = await client.head(url)
+    if 400 <= response.status_code < 500 and response.status_code not in TEMPORARY_STATUSES:
+        # Only the headers are needed; the body is never read.
+        async with client.stream("GET", url) as streamed:
+            return streamed
+    return response
+
+
+async def _check_one(client, semaphore, source_id: int, url: str) -> CheckResult:
+    if not is_checkable(url):
+        scheme = urlsplit(url).scheme or "no scheme"
+        return CheckResult(source_id, url, "", f"not checked: {scheme} URL")
+    async with semaphore:
+        try:
+            response = await _fetch(client, url)
+        except httpx.TimeoutException:
+            return CheckResult(source_id, url, Source.UrlStatus.UNKNOWN, "timed out")
+        except httpx.TooManyRedirects:
+            return CheckResult(source_id, url, Source.UrlStatus.DEAD, "too many redirects")
+        except httpx.HTTPError as error:
+            reason = type(error).__name__
+            return CheckResult(source_id, url, Source.UrlStatus.DEAD, f"unreachable ({reason})")
+    status, detail = _judge(response)
+    return CheckResult(source_id, url, status, detail, final_url=str(response.url))
+
+
+def check_urls(
+    targets: Iterable[tuple[int, str]],
+    *,
+    concurrency: int = 10,
+    timeout: float = 10.0,
+    on_result: Callable[[CheckResult], None] = lambda result: None,
+) -> list[CheckResult]:
+    """Check each (source id, URL); results in the order given."""
+    targets = list(targets)
+
+    async def run():
+        semaphore = asyncio.Semaphore(concurrency)
+        limits = httpx.Limits(max_connections=concurrency)
+        async with httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            timeout=httpx.Timeout(timeout),
+            limits=limits,
+            headers={"User-Agent": USER_AGENT},
+        ) as client:
+
+            async def one(source_id, url):
+                result = await _check_one(client, semaphore, source_id, url)
+                on_result(result)
+                return result
+
+            return await asyncio.gather(*(one(pk, url) for pk, url in targets))
+
+    return asyncio.run(run())
+
+
+def record_results(results: Iterable[CheckResult]) -> int:
+    """Store each checked source's status and check time; returns how many statuses changed."""
+    now = timezone.now()
+    checked = {result.source_id: result for result in results if result.status}
+    changed = 0
+    for source in Source.objects.filter(pk__in=checked):
+        result = checked[source.pk]
+        if source.url_status != result.status:
+            source.url_status = result.status
+            source.last_checked_at = now
+            source._change_reason = f"check_sources: {result.detail}"[:100]
+            source.save(update_fields=["url_status", "last_checked_at", "updated_at"])
+            changed += 1
+        else:
+            Source.objects.filter(pk=source.pk).update(last_checked_at=now)
+    return changed
