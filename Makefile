@@ -24,8 +24,34 @@ run: install
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# The browser tests' page checkers (axe-core, the Nu HTML checker), installed when npm exists.
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+test: install $(NODE_DEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A production-like server over the same database as `make run`: gunicorn, DEBUG off, static
+# files collected and served by whitenoise, on plain http at 127.0.0.1:$(PORT). Without
+# DJANGO_SECRET_KEY a random key is generated once into .secret-key (git-ignored).
+SECRET_KEY_FILE := .secret-key
+
+$(SECRET_KEY_FILE):
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: export DJANGO_DEBUG = false
+serve: export DJANGO_SECURE_SSL_REDIRECT = false
+serve: export DJANGO_SECURE_COOKIES = false
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: install $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
+	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(VENV)/bin/gunicorn karabakh_site.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -196,6 +196,14 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Reader site: static files through whitenoise. After `collectstatic` (make serve) names are
+# hashed and compressed and served with far-future caching; without a manifest (the test suite,
+# a fresh checkout) the storage falls back to plain names and whitenoise serves them from the
+# finders, so DEBUG-off tests render pages without a build step. See karabakh_site/storage.py.
+STORAGES["staticfiles"] = {"BACKEND": "karabakh_site.storage.ForgivingManifestStorage"}
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_MANIFEST_STRICT = False
+
 # Production hardening; each can be relaxed through its variable behind a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,0 +1,67 @@
+"""Every page type passes axe-core (WCAG 2.1 AA) and the W3C Nu HTML checker."""
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+
+from .conftest import page_paths
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def describe(violations) -> str:
+    return "; ".join(
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_page_type_has_no_axe_violations(live_server, page, archive, axe_path, color_scheme):
+    page.emulate_media(color_scheme=color_scheme)
+    failures = {}
+    for name, path in page_paths(archive).items():
+        page.goto(live_server.url + path)
+        page.add_script_tag(path=str(axe_path))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        )
+        if result["violations"]:
+            failures[name] = describe(result["violations"])
+    assert failures == {}
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:  # 400 and 404 pages are checked too
+        return error.read()
+
+
+def test_every_page_type_is_valid_html(live_server, archive, vnu_command, tmp_path):
+    files = {}
+    for name, path in page_paths(archive).items():
+        file = tmp_path / (name.replace(" ", "-") + ".html")
+        file.write_bytes(fetch(live_server.url + path))
+        files[file.as_uri()] = name
+    # One JVM for every page: start-up costs about two seconds.
+    result = subprocess.run(
+        [*vnu_command, "--errors-only", "--format", "json", *(uri[7:] for uri in files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{files.get(m.get('url'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == []
+    assert len(files) == len(page_paths(archive))
