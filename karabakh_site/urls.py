@@ -1,12 +1,24 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from karabakh_site import views
+from karabakh_site.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("articles/", include("articles.urls")),
     path("faq/", include("faq.urls")),
     path("timeline/", include("timeline.urls")),
     path("", include("karabakh_site.core.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("karabakh_site.api")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "karabakh_site.views.server_error"
+# JSON under /api/, Django's 404 page (templates/404.html) elsewhere.
+handler404 = "karabakh_site.api_support.page_not_found"
