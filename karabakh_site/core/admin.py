@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -105,6 +106,12 @@ class VersionedFormMixin(forms.ModelForm):
         token = (cleaned.get(VERSION_FIELD) or "").strip()
         if self.instance.pk is None or not token.isdigit():
             return cleaned
+        # The admin saves inside a transaction: locking the row here makes two simultaneous saves
+        # take turns, so the second one sees the version the first one wrote (PostgreSQL).
+        model = type(self.instance)
+        if transaction.get_connection().in_atomic_block:
+            rows = model._base_manager.select_for_update().filter(pk=self.instance.pk)
+            list(rows.values("pk"))
         current = history.latest_version_id(self.instance)
         if current is None or int(token) == current:
             return cleaned
