@@ -1,6 +1,8 @@
 """Admin for sources and topics, and the base classes every content admin builds on: history with
 diffs and restore, conflict-safe editing, the review workflow, import and export."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -103,6 +105,7 @@ class VersionedFormMixin(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.keep_unchanged_values(cleaned)
         token = (cleaned.get(VERSION_FIELD) or "").strip()
         if self.instance.pk is None or not token.isdigit():
             return cleaned
@@ -141,6 +144,18 @@ class VersionedFormMixin(forms.ModelForm):
                 "when": f"{timezone.localtime(self.conflict['at']):%d %b %Y %H:%M:%S}",
             },
         )
+
+    def keep_unchanged_values(self, cleaned):
+        """Undo what the browser's round trip alone changed, so a save without edits makes no
+        difference in the history: textareas come back with CRLF line endings, and the split
+        date/time widget drops the microseconds of a stored time."""
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+            elif isinstance(value, datetime.datetime) and self.instance.pk is not None:
+                stored = getattr(self.instance, name, None)
+                if isinstance(stored, datetime.datetime) and stored.replace(microsecond=0) == value:
+                    cleaned[name] = stored
 
 
 class EditorialAdmin(SimpleHistoryAdmin):

@@ -142,7 +142,9 @@ def diff_versions(old, new) -> list[FieldChange]:
             new=_display(new, model_field),
         )
         if isinstance(model_field, models.TextField):
-            change.lines = _line_diff(before or "", after or "")
+            change.lines = _line_diff(before or "", after or "") or [
+                ("context", "(only spacing or line endings differ)")
+            ]
         changes.append(change)
     if has_citations(model):
         before = [_source_label(row) for row in version_citations(old)]

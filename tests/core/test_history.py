@@ -254,3 +254,17 @@ def test_timeline_entries_restore_too():
     entry.refresh_from_db()
     assert entry.title == "Ceasefire"
     assert Article.objects.count() == 0
+
+
+def test_a_save_from_the_browser_without_edits_changes_no_content(client, editor):
+    article = ArticleFactory(body="Line one.[^1]\nLine two.")
+    stored_publish_at = article.publish_at
+    assert stored_publish_at.microsecond  # The widget cannot send these back.
+    client.force_login(editor)
+    # Browsers send textareas with CRLF line endings.
+    edit_article(client, article, body="Line one.[^1]\r\nLine two.")
+    article.refresh_from_db()
+    assert article.body == "Line one.[^1]\nLine two."
+    assert article.publish_at == stored_publish_at
+    old, new = versions(article)[-2], versions(article)[-1]
+    assert [c.name for c in history.diff_versions(old, new)] == ["updated_by"]
