@@ -2,13 +2,14 @@
 
 from rest_framework import serializers
 
+from karabakh_site.api_support import StrictModelSerializer
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
 from .models import Article, Correction
 
 
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
     page_url = PageUrlField()
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -21,7 +22,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(StrictModelSerializer):
     class Meta:
         model = Correction
         fields = ["date", "text"]

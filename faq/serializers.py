@@ -3,13 +3,14 @@
 from rest_framework import serializers
 
 from articles.models import Article
+from karabakh_site.api_support import StrictModelSerializer
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
 from .models import FAQEntry, FAQGroup
 
 
-class FAQEntryListSerializer(serializers.ModelSerializer):
+class FAQEntryListSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:faqentry-detail", lookup_field="slug")
     page_url = PageUrlField()
     group = serializers.SlugRelatedField(slug_field="slug", read_only=True)

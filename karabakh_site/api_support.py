@@ -2,19 +2,22 @@
 cache headers, JSON errors and the schema hook that documents them. The router and URLs are in
 karabakh_site.api; each app's viewsets are in its own api.py."""
 
+import decimal
 import hashlib
 import logging
+import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import ProtectedError
 from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.views import defaults
-from rest_framework import exceptions, permissions, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
@@ -209,6 +212,15 @@ class ApiViewMixin:
     """ETag, Last-Modified and 304s on every successful GET; Cache-Control on every response:
     public for anonymous reads (which only ever see published content), private otherwise."""
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # "?ordering=" or "?updated_since=" would otherwise mean "no filter" silently.
+        empty = sorted({name for name, value in request.query_params.items() if value == ""})
+        if empty:
+            raise exceptions.ValidationError(
+                {name: ["Give a value, or leave the parameter out."] for name in empty}
+            )
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         anonymous = not (request.user and request.user.is_authenticated)
@@ -290,6 +302,12 @@ def _error_response(description: str, schema=_ERROR, headers=None) -> dict:
     return response
 
 
+def _refuse_nul(schema: dict) -> None:
+    # Django refuses NUL characters in text (PostgreSQL cannot store them); say so in the schema.
+    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys():
+        schema["pattern"] = r"^[^\x00]*$"
+
+
 def document_http_behaviour(result, generator, request, public):
     """drf-spectacular postprocessing hook: the status codes, headers and conditional-request
     parameters every operation shares, so the schema documents all the API serves."""
@@ -310,6 +328,11 @@ def document_http_behaviour(result, generator, request, public):
         "Last-Modified": {"schema": {"type": "string"}},
         "Cache-Control": {"schema": {"type": "string"}},
     }
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            for field in schema.get("properties", {}).values():
+                _refuse_nul(field)
+                _refuse_nul(field.get("items", {}))
     for path, operations in result.get("paths", {}).items():
         detail = "{" in path
         for method, operation in operations.items():
@@ -346,6 +369,15 @@ def document_http_behaviour(result, generator, request, public):
                     "No such item visible to this client, or no such page."
                 )
                 parameters = operation.setdefault("parameters", [])
+                for parameter in parameters:
+                    schema = parameter.get("schema", {})
+                    if parameter["in"] == "query" and schema.get("type") == "string":
+                        schema.setdefault("minLength", 1)
+                        _refuse_nul(schema)
+                if any(p["in"] == "query" and p["name"] == "status" for p in parameters):
+                    extra["403"] = _error_response(
+                        "Filtering by status needs a token that may read drafts."
+                    )
                 for name, text in (
                     ("If-None-Match", "An ETag from an earlier response; 304 if unchanged."),
                     ("If-Modified-Since", "An HTTP date; 304 if not modified since."),
@@ -368,3 +400,81 @@ def document_http_behaviour(result, generator, request, public):
             for code, response in extra.items():
                 responses.setdefault(code, response)
     return result
+
+
+# Strict JSON fields ----------------------------------------------------------------------------
+# DRF turns 0 into "0" and "true" into True; the schema promises strings, booleans and numbers,
+# so a value of another JSON type is a 400, as its type says.
+
+
+class _StrictType:
+    json_types: tuple[type, ...] = ()
+    type_message = "Not a valid value."
+
+    def to_internal_value(self, data):
+        if (
+            isinstance(data, bool)
+            and bool not in self.json_types
+            or not isinstance(data, self.json_types)
+        ):
+            raise serializers.ValidationError(self.type_message, code="invalid_type")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(_StrictType, serializers.CharField):
+    json_types = (str,)
+    type_message = "Give a string."
+
+
+class StrictSlugField(_StrictType, serializers.SlugField):
+    json_types = (str,)
+    type_message = "Give a string."
+
+
+class StrictURLField(_StrictType, serializers.URLField):
+    json_types = (str,)
+    type_message = "Give a URL as a string."
+
+
+class StrictBooleanField(_StrictType, serializers.BooleanField):
+    json_types = (bool,)
+    type_message = "Give true or false."
+
+
+class StrictIntegerField(_StrictType, serializers.IntegerField):
+    json_types = (int,)
+    type_message = "Give a whole number."
+
+
+class StrictDecimalField(_StrictType, serializers.DecimalField):
+    """A JSON number, rounded to the field's decimal places rather than refused for them."""
+
+    json_types = (int, float)
+    type_message = "Give a number."
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) and math.isfinite(data) and self.decimal_places is not None:
+            data = decimal.Decimal(repr(data)).quantize(
+                decimal.Decimal(1).scaleb(-self.decimal_places)
+            )
+            return serializers.DecimalField.to_internal_value(self, data)
+        return super().to_internal_value(data)
+
+
+class StrictPrimaryKeyRelatedField(_StrictType, serializers.PrimaryKeyRelatedField):
+    json_types = (int,)
+    type_message = "Give the id as a whole number."
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+        models.BooleanField: StrictBooleanField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.DecimalField: StrictDecimalField,
+    }

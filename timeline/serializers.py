@@ -5,21 +5,22 @@ from django.utils.safestring import mark_safe
 from rest_framework import serializers
 
 from articles.models import Article
+from karabakh_site.api_support import StrictDecimalField, StrictModelSerializer
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
 from .models import Place, TimelineEntry
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(StrictModelSerializer):
     """A place with every community's name. Places have no page of their own on the site."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
-    latitude = serializers.DecimalField(
+    latitude = StrictDecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, allow_null=True,
         required=False, coerce_to_string=False,
     )  # fmt: skip
-    longitude = serializers.DecimalField(
+    longitude = StrictDecimalField(
         max_digits=9, decimal_places=6, min_value=-180, max_value=180, allow_null=True,
         required=False, coerce_to_string=False,
     )  # fmt: skip
@@ -32,7 +33,7 @@ class PlaceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class PlaceSummarySerializer(serializers.ModelSerializer):
+class PlaceSummarySerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
 
     class Meta:
@@ -40,7 +41,7 @@ class PlaceSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "display_name"]
 
 
-class TimelineEntryListSerializer(serializers.ModelSerializer):
+class TimelineEntryListSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:timelineentry-detail", lookup_field="slug"
     )

@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
 
-from karabakh_site.api_support import may_publish
+from karabakh_site.api_support import (
+    StrictCharField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictURLField,
+    may_publish,
+)
 
 from . import services
 from .models import Publishable, Source, Topic
@@ -41,7 +47,7 @@ def raise_as_api_error(error: DjangoValidationError, rename: dict[str, str] | No
     )
 
 
-class TopicSerializer(serializers.HyperlinkedModelSerializer):
+class TopicSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
     page_url = PageUrlField()
 
@@ -50,13 +56,13 @@ class TopicSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "page_url", "slug", "name", "description"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(StrictModelSerializer):
     """A source with Wikipedia's citation fields. ``document_url`` is the cited document (the
     model's ``url``; ``url`` is the API address, as on every resource)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     page_url = PageUrlField()
-    document_url = serializers.URLField(
+    document_url = StrictURLField(
         source="url", max_length=1000, help_text="The cited document. Normalised on save."
     )
 
@@ -87,14 +93,14 @@ class CitationSerializer(serializers.Serializer):
 
     position = serializers.IntegerField(read_only=True)
     source = SourceSerializer(read_only=True)
-    source_id = serializers.PrimaryKeyRelatedField(
+    source_id = StrictPrimaryKeyRelatedField(
         source="source", queryset=Source.objects.all(), write_only=True
     )
-    locator = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    quote = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    locator = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    quote = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class PublishableSerializer(serializers.ModelSerializer):
+class PublishableSerializer(StrictModelSerializer):
     """Shared by articles, FAQ entries and timeline entries.
 
     Writes: ``citations`` replace the item's citations when given. Setting ``status`` to
@@ -118,6 +124,14 @@ class PublishableSerializer(serializers.ModelSerializer):
 
     class Meta:
         read_only_fields = ["created_at", "updated_at"]
+
+    def validate_citations(self, citations):
+        # In a PATCH DRF stops requiring the nested fields; a citation still needs its source.
+        missing = [{"source_id": ["This field is required."]} if "source" not in c else {}
+                   for c in citations]  # fmt: skip
+        if any(missing):
+            raise exceptions.ValidationError(missing)
+        return citations
 
     def validate(self, attrs):
         model = self.Meta.model

@@ -1,0 +1,179 @@
+"""What every API response shares: conditional GET, cache headers, throttling, CORS, JSON errors."""
+
+import pytest
+from django.test import override_settings
+from django.utils.http import http_date
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/",
+        "/api/v1/articles/",
+        "/api/v1/articles/shusha/",
+        "/api/v1/faq/",
+        "/api/v1/timeline/",
+        "/api/v1/timeline/timelinejs/",
+        "/api/v1/places/",
+        "/api/v1/sources/",
+        "/api/v1/topics/",
+        "/api/v1/search/?q=shusha",
+        "/api/v1/schema/",
+    ],
+)
+def test_every_get_has_an_etag_and_last_modified_and_answers_304_when_unchanged(anonymous, url):
+    ArticleFactory(slug="shusha", title="Shusha")
+
+    first = anonymous.get(url)
+    by_tag = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = anonymous.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert first.status_code == 200
+    assert first["ETag"].startswith('"') and first["Last-Modified"].endswith("GMT")
+    assert by_tag.status_code == 304 and by_tag.content == b""
+    assert by_tag["ETag"] == first["ETag"]
+    assert by_date.status_code == 304
+
+
+def test_a_changed_representation_gets_a_new_etag_and_a_full_answer(anonymous):
+    article = ArticleFactory(slug="shusha", title="Shusha")
+    first = anonymous.get(LIST)
+
+    article.title = "Shusha / Shushi"
+    article.save()
+    again = anonymous.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "Shusha / Shushi" in again.content.decode()
+
+
+def test_if_none_match_decides_over_if_modified_since(anonymous):
+    ArticleFactory()
+    first = anonymous.get(LIST)
+
+    response = anonymous.get(
+        LIST, HTTP_IF_NONE_MATCH='"something-else"', HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+
+    assert response.status_code == 200
+
+
+def test_an_old_if_modified_since_gets_the_full_answer(anonymous):
+    ArticleFactory()
+
+    response = anonymous.get(LIST, HTTP_IF_MODIFIED_SINCE=http_date(0))
+
+    assert response.status_code == 200
+
+
+def test_anonymous_answers_are_publicly_cacheable_and_token_answers_are_private(
+    anonymous, as_editor
+):
+    ArticleFactory()
+
+    public = anonymous.get(LIST)
+    private = as_editor.get(LIST)
+
+    assert "public" in public["Cache-Control"] and "max-age=" in public["Cache-Control"]
+    assert "private" in private["Cache-Control"] and "public" not in private["Cache-Control"]
+    assert "Authorization" in public["Vary"]
+
+
+def test_errors_are_not_cached(anonymous):
+    assert "no-store" in anonymous.get("/api/v1/articles/missing/")["Cache-Control"]
+
+
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_anonymous_clients_are_throttled_with_retry_after(anonymous):
+    statuses = [anonymous.get(LIST).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    throttled = anonymous.get(LIST)
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert "throttled" in throttled.json()["detail"]
+
+
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_token_clients_are_not_held_to_the_anonymous_rate(as_editor):
+    assert {as_editor.get(LIST).status_code for _ in range(6)} == {200}
+
+
+def test_any_origin_may_get(anonymous):
+    response = anonymous.get(LIST, HTTP_ORIGIN="https://newsroom.example")
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+def test_cross_origin_writes_are_not_allowed_by_preflight(anonymous):
+    response = anonymous.options(
+        LIST,
+        HTTP_ORIGIN="https://elsewhere.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+
+    allowed = response.get("Access-Control-Allow-Methods", "")
+    assert "POST" not in allowed and "GET" in allowed
+    assert "authorization" not in response.get("Access-Control-Allow-Headers", "")
+
+
+def test_the_site_pages_send_no_cors_headers(client):
+    response = client.get("/robots.txt", HTTP_ORIGIN="https://elsewhere.example")
+
+    assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here/", "/api/v2/articles/", "/api/"])
+def test_unknown_api_paths_are_json_404s(anonymous, url):
+    response = anonymous.get(url)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_unknown_item_is_a_json_404(anonymous):
+    response = anonymous.get("/api/v1/articles/missing/")
+
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_an_unsupported_method_is_a_json_405_even_for_anonymous_clients(anonymous):
+    response = anonymous.delete(LIST)
+
+    assert response.status_code == 405
+    assert response.json()["detail"]
+    assert "GET" in response["Allow"]
+
+
+def test_a_body_that_is_not_json_is_a_415(as_editor):
+    response = as_editor.post(LIST, "title=x", content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 415
+
+
+def test_an_unknown_token_is_a_401(anonymous):
+    anonymous.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    response = anonymous.get(LIST)
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_the_site_still_answers_html_404s(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
