@@ -181,3 +181,19 @@ def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
     # A lastmod per section model (3), and a count and a page per item sitemap (4 x 2).
     with django_assert_num_queries(11):
         assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_static_files_fall_back_to_plain_names_before_collectstatic(tmp_path):
+    from django.core.files.storage import storages
+
+    from karabakh_site.storage import ForgivingManifestStorage
+
+    assert isinstance(storages["staticfiles"], ForgivingManifestStorage)
+    before = ForgivingManifestStorage(location=tmp_path)  # nothing collected, no manifest
+    assert before.url("css/site.css") == "/static/css/site.css"
+
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": {"css/site.css": "css/site.0123abcd.css"}, "version": "1.1"})
+    )
+    after = ForgivingManifestStorage(location=tmp_path)
+    assert after.url("css/site.css") == "/static/css/site.0123abcd.css"
