@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from faq.models import FAQEntry
@@ -32,7 +32,7 @@ SEARCH_KIND_LABELS = {
 }
 
 
-@require_GET
+@require_safe
 def home(request):
     key_events = list(
         TimelineEntry.objects.published()
@@ -63,7 +63,7 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@require_GET
+@require_safe
 def search(request):
     query = site_search.clean_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
@@ -98,7 +98,7 @@ def search(request):
     return render(request, "search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
@@ -112,7 +112,7 @@ def robots_txt(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
     try:

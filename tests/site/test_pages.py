@@ -197,3 +197,8 @@ def test_static_files_fall_back_to_plain_names_before_collectstatic(tmp_path):
     )
     after = ForgivingManifestStorage(location=tmp_path)
     assert after.url("css/site.css") == "/static/css/site.0123abcd.css"
+
+
+def test_the_health_check_answers_head_requests_for_load_balancers(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
