@@ -53,6 +53,10 @@ serve: install $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
 	exec $(VENV)/bin/gunicorn karabakh_site.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# Speed and memory targets (docs/benchmarks.md), on a throwaway database of its own.
+bench: install
+	$(PY) tests/bench/bench.py $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
