@@ -11,6 +11,8 @@ FEED_LENGTH = 50
 
 class TimelineFeed(Feed):
     title = "Karabakh Archive: timeline"
+    # Atom requires an author for every entry; the archive itself stands behind each one.
+    author_name = "Karabakh Archive"
     link = reverse_lazy("timeline:list")
     description = "Events added to the Karabakh Archive's source-backed timeline."
 

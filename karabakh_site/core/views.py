@@ -15,9 +15,18 @@ from .models import Source, Topic
 from .readers import citing_published_items, public_sources
 
 
-def bad_request(request, errors, *, back_url: str) -> HttpResponse:
-    """A 400 page naming what was wrong with the query string, with a way back."""
-    return render(request, "400.html", {"errors": errors, "back_url": back_url}, status=400)
+def bad_request(request, errors, *, back_url: str, form=None) -> HttpResponse:
+    """A 400 page naming what was wrong with the query string, with a way back. ``errors`` maps
+    parameter names to messages; with ``form`` each is shown under its label."""
+    problems = []
+    for name, messages in errors.items():
+        field = form.fields.get(name) if form is not None else None
+        label = str(field.label) if field is not None and field.label else name
+        problems.extend(
+            (None if name == "__all__" else f"{label} ({name})", message) for message in messages
+        )
+    context = {"problems": problems, "back_url": back_url}
+    return render(request, "400.html", context, status=400)
 
 
 class ReaderPageMixin:
@@ -82,7 +91,8 @@ class FilteredListMixin:
             request.GET, queryset=self.get_unfiltered_queryset(), request=request
         )
         if not self.filterset.is_valid():
-            return bad_request(request, self.filterset.form.errors, back_url=request.path)
+            form = self.filterset.form
+            return bad_request(request, form.errors, back_url=request.path, form=form)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -43,6 +43,7 @@ def test_the_corrections_feed_links_each_correction_to_its_article(client):
     )
     assert feed.entries[1].link.endswith(f"#correction-{old.pk}")
     assert feed.entries[0].title == "Correction to “Corrected”"
+    assert feed.feed.author == "Karabakh Archive"
 
 
 @pytest.mark.parametrize("items", [1, 25])

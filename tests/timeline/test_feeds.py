@@ -38,3 +38,11 @@ def test_the_timeline_feed_runs_the_same_queries_for_one_or_many_entries(
         TimelineEntryFactory()
     with django_assert_num_queries(2):
         client.get(reverse("timeline:feed-atom"))
+
+
+def test_the_atom_feed_names_an_author_as_atom_requires(client):
+    TimelineEntryFactory()
+
+    feed = feedparser.parse(client.get(reverse("timeline:feed-atom")).content)
+
+    assert feed.feed.author == "Karabakh Archive"

@@ -203,3 +203,11 @@ def test_the_entry_page_runs_the_same_queries_however_much_it_shows(
         event.related_articles.add(ArticleFactory())
     with django_assert_num_queries(4):
         assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def test_the_400_page_names_the_field_by_its_label_and_offers_a_way_back(client):
+    response = client.get(reverse("timeline:list"), {"date_after": "someday"})
+
+    assert response.status_code == 400
+    assert "<strong>From (date_after)</strong>: Enter a valid date." in response.text
+    assert 'href="/timeline/"' in response.text
