@@ -61,7 +61,7 @@ class _Kind:
 
         return {
             "article": lambda: Article.objects.published(),
-            "faq": lambda: FAQEntry.objects.published(),
+            "faq": lambda: FAQEntry.objects.published().select_related("group"),
             "timeline": lambda: TimelineEntry.objects.published(),
             "source": public_sources,
         }[self.name]()
