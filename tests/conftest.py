@@ -33,3 +33,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_configure(config):
+    # Tests run before any `collectstatic`; whitenoise then serves from the finders and warns
+    # that STATIC_ROOT does not exist yet (see the Reader site block in settings.py).
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
