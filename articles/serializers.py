@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from karabakh_site.api_support import StrictModelSerializer
+from karabakh_site.api_support import StrictModelSerializer, StrictSlugRelatedField
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
@@ -30,7 +30,7 @@ class CorrectionSerializer(StrictModelSerializer):
 
 class ArticleSerializer(PublishableSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
-    topics = serializers.SlugRelatedField(
+    topics = StrictSlugRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
     corrections = CorrectionSerializer(many=True, read_only=True)

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from articles.models import Article
-from karabakh_site.api_support import StrictModelSerializer
+from karabakh_site.api_support import StrictModelSerializer, StrictSlugRelatedField
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
@@ -27,12 +27,12 @@ class FAQEntryListSerializer(StrictModelSerializer):
 
 class FAQEntrySerializer(PublishableSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:faqentry-detail", lookup_field="slug")
-    group = serializers.SlugRelatedField(slug_field="slug", queryset=FAQGroup.objects.all())
+    group = StrictSlugRelatedField(slug_field="slug", queryset=FAQGroup.objects.all())
     group_name = serializers.CharField(source="group.name", read_only=True)
-    topics = serializers.SlugRelatedField(
+    topics = StrictSlugRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
-    related_articles = serializers.SlugRelatedField(
+    related_articles = StrictSlugRelatedField(
         slug_field="slug",
         many=True,
         queryset=Article.objects.all(),

@@ -6,6 +6,7 @@ import decimal
 import hashlib
 import logging
 import math
+import re
 import time
 
 from django.conf import settings
@@ -27,6 +28,10 @@ from rest_framework.throttling import AnonRateThrottle
 from karabakh_site.core.models import Publishable
 
 logger = logging.getLogger("django.request")
+
+# What a slug may contain (Django's validate_slug), for URL lookups and slug-valued fields.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_PATH = SLUG.pattern
 
 PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
 
@@ -194,7 +199,9 @@ def _first_served(path: str, etag: str) -> float:
     where no single row's updated_at would notice a deletion or an edited source."""
     key = "api-first-served:" + hashlib.sha256(f"{path}\n{etag}".encode()).hexdigest()
     now = time.time()
-    cache.add(key, now, timeout=30 * 24 * 3600)
+    # A day at most, so clients' distinct URLs cannot pile up in the cache; after that an
+    # unchanged representation gets a later date, which costs a client one full answer.
+    cache.add(key, now, timeout=24 * 3600)
     return cache.get(key, now)
 
 
@@ -478,3 +485,16 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.PositiveIntegerField: StrictIntegerField,
         models.DecimalField: StrictDecimalField,
     }
+
+
+class StrictSlugRelatedField(_StrictType, serializers.SlugRelatedField):
+    """A related object by slug; a malformed slug is refused before it reaches the database
+    (PostgreSQL refuses NUL characters outright)."""
+
+    json_types = (str,)
+    type_message = "Give a slug as a string."
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not SLUG.fullmatch(data):
+            raise serializers.ValidationError(f"{data!r} is not a slug.", code="invalid_slug")
+        return super().to_internal_value(data)

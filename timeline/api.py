@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles.api import visible_articles
+from karabakh_site.api_support import SLUG_PATH
 from karabakh_site.core.api import (
     ArchiveViewSet,
     PublishableApiFilter,
@@ -93,6 +94,7 @@ class PlaceViewSet(ArchiveViewSet):
     queryset = Place.objects.all()
     serializer_class = PlaceSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
     ordering = ["name_en", "id"]
     ordering_fields = ["name_en", "slug", "id"]
 

@@ -5,7 +5,11 @@ from django.utils.safestring import mark_safe
 from rest_framework import serializers
 
 from articles.models import Article
-from karabakh_site.api_support import StrictDecimalField, StrictModelSerializer
+from karabakh_site.api_support import (
+    StrictDecimalField,
+    StrictModelSerializer,
+    StrictSlugRelatedField,
+)
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 
@@ -65,7 +69,7 @@ class TimelineEntrySerializer(PublishableSerializer):
     )
     display_date = serializers.CharField(read_only=True, help_text="The date at its precision.")
     place = PlaceSummarySerializer(read_only=True, allow_null=True)
-    place_slug = serializers.SlugRelatedField(
+    place_slug = StrictSlugRelatedField(
         source="place",
         slug_field="slug",
         queryset=Place.objects.all(),
@@ -74,10 +78,10 @@ class TimelineEntrySerializer(PublishableSerializer):
         write_only=True,
         help_text="The place's slug, or null.",
     )
-    topics = serializers.SlugRelatedField(
+    topics = StrictSlugRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
-    related_articles = serializers.SlugRelatedField(
+    related_articles = StrictSlugRelatedField(
         slug_field="slug",
         many=True,
         queryset=Article.objects.all(),

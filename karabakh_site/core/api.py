@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, viewsets
 
-from karabakh_site.api_support import ApiViewMixin, may_view_unpublished
+from karabakh_site.api_support import SLUG_PATH, ApiViewMixin, may_view_unpublished
 
 from .filters import SourceFilter
 from .models import Publishable, Source, Topic
@@ -137,6 +137,7 @@ class PublishableViewSet(ArchiveViewSet):
     only; others get every item, drafts included. Lists use the compact ``list_serializer_class``."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
     list_serializer_class = None
 
     def visible(self):
@@ -167,6 +168,7 @@ class SourceViewSet(ArchiveViewSet):
 
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
+    lookup_value_regex = "[0-9]+"
     ordering = ["publisher", "title", "id"]
     ordering_fields = ["publisher", "title", "published_date", "updated_at", "id"]
 
@@ -192,6 +194,7 @@ class TopicViewSet(ArchiveViewSet):
     queryset = Topic.objects.all()
     serializer_class = TopicSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
     ordering = ["name", "id"]
     ordering_fields = ["name", "slug", "id"]
 

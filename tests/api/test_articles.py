@@ -348,3 +348,17 @@ def test_only_editors_delete(as_contributor, as_editor):
     assert as_contributor.delete(detail("draft")).status_code == 403
     assert as_editor.delete(detail("draft")).status_code == 204
     assert not Article.objects.exists()
+
+
+def test_a_malformed_topic_slug_in_a_body_is_a_400_not_a_database_error(as_contributor):
+    response = as_contributor.post(LIST, payload(topics=["bad\x00slug"]), format="json")
+
+    assert response.status_code == 400
+    assert "not a slug" in response.json()["topics"][0]
+
+
+def test_a_path_that_is_not_a_slug_is_a_json_404(anonymous):
+    response = anonymous.get("/api/v1/articles/bad%00slug/")
+
+    assert response.status_code == 404
+    assert response.json()["detail"]

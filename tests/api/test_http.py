@@ -25,6 +25,7 @@ LIST = "/api/v1/articles/"
         "/api/v1/topics/",
         "/api/v1/search/?q=shusha",
         "/api/v1/schema/",
+        "/api/v1/docs/",
     ],
 )
 def test_every_get_has_an_etag_and_last_modified_and_answers_304_when_unchanged(anonymous, url):
