@@ -362,3 +362,25 @@ def test_a_path_that_is_not_a_slug_is_a_json_404(anonymous):
 
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+def test_a_token_made_with_drf_create_token_acts_with_its_users_permissions(editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    ArticleFactory(slug="draft", status=Publishable.Status.DRAFT)
+    out = StringIO()
+    call_command("drf_create_token", "editor", stdout=out)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().split()[2]}")
+
+    assert client.get(detail("draft")).json()["status"] == "draft"
+
+
+def test_a_date_time_too_far_out_to_compare_is_a_400(anonymous):
+    response = anonymous.get(LIST, {"updated_since": "0001-01-01T00:00:00+05:00"})
+
+    assert response.status_code == 400
+    assert "updated_since" in response.json()
