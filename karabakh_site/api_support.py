@@ -315,6 +315,28 @@ def _refuse_nul(schema: dict) -> None:
         schema["pattern"] = r"^[^\x00]*$"
 
 
+def _link_created_items(paths: dict) -> None:
+    """OpenAPI links from each create to its item's operations (the created item's slug or id
+    fills the detail path), so clients and stateful testers can follow them."""
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if "{" in path or created is None:
+            continue
+        for detail_path, detail_operations in paths.items():
+            match = re.fullmatch(re.escape(path) + r"\{(\w+)\}/", detail_path)
+            if not match:
+                continue
+            parameter = match.group(1)
+            created["links"] = {
+                operation["operationId"]: {
+                    "operationId": operation["operationId"],
+                    "parameters": {parameter: f"$response.body#/{parameter}"},
+                }
+                for operation in detail_operations.values()
+                if isinstance(operation, dict) and "operationId" in operation
+            }
+
+
 def document_http_behaviour(result, generator, request, public):
     """drf-spectacular postprocessing hook: the status codes, headers and conditional-request
     parameters every operation shares, so the schema documents all the API serves."""
@@ -340,6 +362,7 @@ def document_http_behaviour(result, generator, request, public):
             for field in schema.get("properties", {}).values():
                 _refuse_nul(field)
                 _refuse_nul(field.get("items", {}))
+    _link_created_items(result.get("paths", {}))
     for path, operations in result.get("paths", {}).items():
         detail = "{" in path
         for method, operation in operations.items():

@@ -58,3 +58,11 @@ def test_the_interactive_docs_load_their_scripts_from_this_site(anonymous, url):
 
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_creates_link_to_the_created_items_operations(schema):
+    links = schema["paths"]["/api/v1/articles/"]["post"]["responses"]["201"]["links"]
+
+    assert links["articles_retrieve"]["parameters"] == {"slug": "$response.body#/slug"}
+    source_links = schema["paths"]["/api/v1/sources/"]["post"]["responses"]["201"]["links"]
+    assert source_links["sources_destroy"]["parameters"] == {"id": "$response.body#/id"}
