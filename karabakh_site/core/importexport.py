@@ -209,6 +209,8 @@ class Kind:
     model = None
     columns: list[str] = []
     list_columns: set[str] = set()
+    # Columns every file needs: the key rows match on. Other columns may be left out; a new
+    # record then gets the field's default, or the row fails the model's own validation.
     required: set[str] = set()
 
     def queryset(self):
@@ -235,7 +237,7 @@ class SourceKind(Kind):
         "url", "title", "publisher", "author", "published_date", "language", "kind",
         "archived_url", "archived_date", "last_verified", "url_status", "last_checked_at", "notes",
     ]  # fmt: skip
-    required = {"url", "title", "publisher"}
+    required = {"url"}
     converters = {
         "published_date": _date,
         "archived_date": _date,
@@ -262,15 +264,22 @@ class SourceKind(Kind):
         errors = []
         values = {}
         for column in self.columns:
+            # A column the file leaves out keeps an existing source's value.
+            if source.pk is not None and column not in row:
+                continue
             try:
                 values[column] = self.converters.get(column, _text)(row.get(column))
             except ValueError as error:
                 errors.append(f"{column}: {error}")
         if errors:
             raise RowError(errors)
-        values["language"] = values["language"] or "en"
-        values["kind"] = values["kind"] or Source.Kind.OTHER
-        values["url_status"] = values["url_status"] or Source.UrlStatus.UNKNOWN
+        for name, default in (
+            ("language", "en"),
+            ("kind", Source.Kind.OTHER),
+            ("url_status", Source.UrlStatus.UNKNOWN),
+        ):
+            if name in values:
+                values[name] = values[name] or default
         changed = source.pk is None or any(
             getattr(source, name) != value
             for name, value in values.items()
@@ -354,25 +363,42 @@ class ItemKind(Kind):
             errors.append("this item is public; only an editor may change it")
         item = item or self.model()
         values = self.convert(row, errors)
-        status = _text(row.get("status")).strip() or Publishable.Status.DRAFT
+        if item.pk is not None:
+            # A column the file leaves out (a hand-made CSV) keeps the item's current value.
+            values = {name: value for name, value in values.items() if name in row}
+        # A file without workflow columns (a hand-made CSV) updates content and leaves an
+        # existing item's status and schedule alone; a new item starts as a draft.
+        status = _text(row.get("status")).strip() or (
+            item.status if item.pk else Publishable.Status.DRAFT
+        )
         if status not in Publishable.Status.values:
             errors.append(
                 f"status: {status!r} is not one of {', '.join(Publishable.Status.values)}"
             )
         elif status in PUBLIC_STATUSES and not may_publish:
             errors.append("status: only an editor may import published or withdrawn items")
-        try:
-            values["publish_at"] = _datetime(row.get("publish_at"))
-            values["withdraw_at"] = _datetime(row.get("withdraw_at"))
-        except ValueError as error:
-            errors.append(str(error))
+        for column in ("publish_at", "withdraw_at"):
+            if column not in row:
+                continue
+            try:
+                values[column] = _datetime(row[column])
+            except ValueError as error:
+                errors.append(f"{column}: {error}")
         related = {}
         try:
-            related["topics"] = self.lookup(Topic, "topic", _slugs(row.get("topics")), errors)
-            related["related_articles"] = self.lookup(
-                Article, "article", _slugs(row.get("related_articles")), errors
-            )
-            cited = _citations(row.get("citations"))
+            if "topics" in row or item.pk is None:
+                related["topics"] = self.lookup(Topic, "topic", _slugs(row.get("topics")), errors)
+            if "related_articles" in row or item.pk is None:
+                related["related_articles"] = self.lookup(
+                    Article, "article", _slugs(row.get("related_articles")), errors
+                )
+            if "citations" in row or item.pk is None:
+                cited = _citations(row.get("citations"))
+            else:
+                cited = [
+                    {"url": c.source.url, "locator": c.locator, "quote": c.quote}
+                    for c in item.citations.select_related("source")
+                ]
         except ValueError as error:
             errors.append(str(error))
             cited = []
@@ -437,7 +463,7 @@ class TimelineKind(ItemKind):
         "slug", "title", "date", "date_precision", "end_date", "approximate", "summary",
         "category", "key_event", "place",
     ]  # fmt: skip
-    required = {"slug", "title", "date", "summary", "category"}
+    required = {"slug"}
 
     model = TimelineEntry
     citation_model = TimelineCitation
@@ -478,7 +504,7 @@ class TimelineKind(ItemKind):
 class FAQKind(ItemKind):
     name = "faq"
     item_columns = ["slug", "question", "answer", "group", "group_name", "position"]
-    required = {"slug", "question", "answer", "group"}
+    required = {"slug"}
     item_converters = {"position": _int}
 
     model = FAQEntry

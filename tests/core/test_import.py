@@ -1,6 +1,8 @@
 """Import and export of sources, timeline and FAQ entries: every row checked first, all or nothing,
 idempotent re-imports, lossless round trips, in the admin and as commands."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -109,6 +111,40 @@ def test_a_changed_row_is_written_and_recorded(archive, editor):
     assert entry.history.latest().history_user == editor
 
 
+def test_a_file_without_workflow_columns_leaves_status_and_schedule_alone(archive):
+    entry = archive["entry"]
+    cited = json.dumps([{"url": c.source.url} for c in entry.citations.all()])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["slug", "title", "date", "summary", "category", "citations"])
+    writer.writerow([entry.slug, "Retitled", "2023-09-19", entry.summary, "military", cited])
+    writer.writerow(["hand-made", "A new one", "2023-09-20", "Plain.", "military", ""])
+    report = importexport.import_text("timeline", out.getvalue(), "csv")
+    assert report.ok, report.error_text()
+    entry_after = TimelineEntry.objects.get(slug=entry.slug)
+    assert entry_after.title == "Retitled"
+    assert entry_after.status == Status.PUBLISHED
+    assert entry_after.publish_at == entry.publish_at
+    # Columns the file leaves out keep their values.
+    assert entry_after.place.slug == "shusha"
+    assert entry_after.approximate and entry_after.key_event
+    assert [t.slug for t in entry_after.topics.all()] == ["ceasefires"]
+    assert TimelineEntry.objects.get(slug="hand-made").status == Status.DRAFT
+
+
+def test_a_row_with_only_a_slug_and_a_title_changes_only_the_title(archive):
+    entry = archive["entry"]
+    before = list(entry.citations.values_list("source_id", "locator", "quote"))
+    rows = [{"slug": entry.slug, "title": "Only the title"}]
+    report = importexport.import_text("timeline", json.dumps(rows), "json")
+    assert report.ok, report.error_text()
+    entry.refresh_from_db()
+    assert entry.title == "Only the title"
+    assert entry.summary.startswith("Signed.[^1]")
+    assert list(entry.citations.values_list("source_id", "locator", "quote")) == before
+    assert entry.is_published
+
+
 def test_one_bad_row_and_nothing_is_written(archive):
     rows = importexport.export_rows("timeline")
     rows[0]["title"] = "Changed, but must not be saved"
@@ -156,6 +192,14 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(archive):
     assert not TimelineEntry.objects.filter(slug="brand-new").exists()
 
 
+def test_a_new_record_missing_a_required_field_is_refused():
+    report = importexport.import_text("sources", '[{"url": "https://a.example/r"}]', "json")
+    assert report.rows[0].errors == [
+        "title: This field cannot be blank.",
+        "publisher: This field cannot be blank.",
+    ]
+
+
 def test_two_rows_for_the_same_record_are_refused(archive):
     rows = importexport.export_rows("sources")
     twin = {**rows[0], "url": rows[0]["url"].replace("https://", "http://www.")}
@@ -171,7 +215,7 @@ def test_two_rows_for_the_same_record_are_refused(archive):
         ('{"url": "x"}', "json", "a JSON import is a list of objects"),
         ("", "csv", "the CSV file is empty"),
         ("url,title,publisher,colour\n", "csv", "unknown column colour"),
-        ("url,title\nhttps://a.example/,A\n", "csv", "missing column publisher"),
+        ("title,publisher\nA report,A publisher\n", "csv", "missing column url"),
     ],
 )
 def test_a_malformed_file_is_refused_with_a_message(text, file_format, message):
