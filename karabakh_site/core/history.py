@@ -77,19 +77,23 @@ def version_citations(record) -> list:
     if later is not None:
         rows = rows.filter(history_date__lte=later - ONE_MICROSECOND)
     latest = {}
-    for row in rows.order_by("history_date", "history_id").select_related("source"):
+    # No select_related("source"): its inner join would drop rows whose source was deleted since,
+    # and an older row of the same citation would then pass for its latest state.
+    for row in rows.order_by("history_date", "history_id"):
         latest[row.id] = row
     alive = [row for row in latest.values() if row.history_type != "-"]
     return sorted(alive, key=lambda row: (row.position, row.id))
 
 
-def _source_label(citation_row) -> str:
-    try:
-        source = Source.objects.get(pk=citation_row.source_id)
-    except Source.DoesNotExist:
-        return f"source #{citation_row.source_id} (deleted)"
-    locator = f", {citation_row.locator}" if citation_row.locator else ""
-    return f"{source}{locator}"
+def _citation_labels(rows) -> list[str]:
+    """ "Publisher: title, locator" per citation row (one query for all their sources)."""
+    sources = Source.objects.in_bulk([row.source_id for row in rows])
+    labels = []
+    for row in rows:
+        source = sources.get(row.source_id)
+        name = str(source) if source else f"source #{row.source_id} (deleted)"
+        labels.append(f"{name}, {row.locator}" if row.locator else name)
+    return labels
 
 
 def _display(record, model_field) -> str:
@@ -147,8 +151,8 @@ def diff_versions(old, new) -> list[FieldChange]:
             ]
         changes.append(change)
     if has_citations(model):
-        before = [_source_label(row) for row in version_citations(old)]
-        after = [_source_label(row) for row in version_citations(new)]
+        before = _citation_labels(version_citations(old))
+        after = _citation_labels(version_citations(new))
         if before != after:
             changes.append(
                 FieldChange(

@@ -2,6 +2,8 @@
 and restore of any version as a new version, under the source rule."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,3 +270,32 @@ def test_a_save_from_the_browser_without_edits_changes_no_content(client, editor
     assert article.publish_at == stored_publish_at
     old, new = versions(article)[-2], versions(article)[-1]
     assert [c.name for c in history.diff_versions(old, new)] == ["updated_by"]
+
+
+def test_comparing_versions_costs_the_same_queries_for_one_citation_or_many(client, editor):
+    few = ArticleFactory(citations=1, body="One.[^1]")
+    many = ArticleFactory(citations=8, body="One.[^1]")
+    client.force_login(editor)
+    counts = []
+    for article in (few, many):
+        article.title += " (edited)"
+        article.save()
+        url = reverse("admin:articles_article_history_compare", args=[article.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_version_citing_a_since_deleted_source_shows_it_as_deleted():
+    gone = SourceFactory()
+    article = ArticleFactory(status=Status.DRAFT, citations=0, body="Claim.")
+    services.save_with_citations(article, [ArticleCitation(source=gone)])
+    old_version = versions(article)[-1]
+    kept = SourceFactory()
+    services.save_with_citations(article, [ArticleCitation(source=kept)])
+    Source.objects.filter(pk=gone.pk).delete()
+    assert [row.source_id for row in history.version_citations(old_version)] == [gone.pk]
+    changes = {c.name: c for c in history.diff_versions(old_version, versions(article)[-1])}
+    assert ("remove", f"source #{gone.pk} (deleted)") in changes["citations"].lines
