@@ -1,6 +1,5 @@
 """The events-per-year bar chart above the timeline, laid out on the server as SVG geometry."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 PLOT_HEIGHT = 120
@@ -18,6 +17,7 @@ class Bar:
     y: int
     height: int
     label_x: int
+    href: str
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,8 @@ class Chart:
     max_count: int
 
 
-def events_per_year(entries) -> Chart:
-    """One bar per year that has entries, in order; entries count in the year they start."""
-    counts = Counter(entry.date.year for entry in entries)
+def events_per_year(counts: dict[int, int], href=lambda year: f"#year-{year}") -> Chart:
+    """One bar per year that has entries, in order, each linking to ``href(year)``."""
     max_count = max(counts.values(), default=0)
     bars = []
     for index, year in enumerate(sorted(counts)):
@@ -46,6 +45,7 @@ def events_per_year(entries) -> Chart:
                 y=TOP + PLOT_HEIGHT - height,
                 height=height,
                 label_x=x + BAR_WIDTH // 2,
+                href=href(year),
             )
         )
     width = GAP + len(bars) * (BAR_WIDTH + GAP)

@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
@@ -15,8 +16,11 @@ CITATIONS = Prefetch("citations", queryset=TimelineCitation.objects.select_relat
 
 
 class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
-    """The whole (filtered) timeline on one page: a chronology reads best unbroken, and the
-    chart's bars link to year headings on the same page."""
+    """The (filtered) timeline, oldest first, grouped by year, in pages of PER_PAGE entries so a
+    large archive stays fast. The chart above counts every matching entry, and each bar links to
+    its year's heading on whichever page that year starts."""
+
+    PER_PAGE = 100
 
     queryset = (
         TimelineEntry.objects.published()
@@ -27,14 +31,41 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
     filterset_class = TimelineFilter
     template_name = "timeline/timeline.html"
     context_object_name = "entries"
+    paginate_by = PER_PAGE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["chart"] = events_per_year(context["entries"])
+        counts = dict(
+            self.filterset.qs.order_by()
+            .prefetch_related(None)
+            .annotate(entry_year=ExtractYear("date"))
+            .values("entry_year")
+            .annotate(total=Count("id"))
+            .values_list("entry_year", "total")
+        )
+        context["chart"] = events_per_year(counts, href=self.year_links(counts, context))
         context["bar_width"] = BAR_WIDTH
         context["topics"] = list(Topic.objects.all())
         context["categories"] = TimelineEntry.Category.choices
         return context
+
+    def year_links(self, counts, context):
+        """Where each year starts: an anchor on this page, or on the page holding its first entry."""
+        current = context["page_obj"].number if context["page_obj"] else 1
+        first_page, seen = {}, 0
+        for year in sorted(counts):
+            first_page[year] = seen // self.PER_PAGE + 1
+            seen += counts[year]
+
+        def href(year):
+            page = first_page[year]
+            if page == current:
+                return f"#year-{year}"
+            params = self.request.GET.copy()
+            params["page"] = page
+            return f"?{params.urlencode()}#year-{year}"
+
+        return href
 
     def get_breadcrumbs(self):
         return [("Timeline", reverse("timeline:list"))]

@@ -188,8 +188,8 @@ def test_the_timeline_runs_the_same_queries_for_one_or_many_entries(
     for index in range(items):
         event = entry(f"Event {index}", datetime.date(1990 + index, 1, 1), place=PlaceFactory())
         event.topics.add(topic)
-    # Entries with places, topics, citations with sources, topic choices.
-    with django_assert_num_queries(4):
+    # Count, entries with places, topics, citations with sources, per-year counts, topic choices.
+    with django_assert_num_queries(6):
         assert client.get(reverse("timeline:list")).status_code == 200
 
 
@@ -211,3 +211,33 @@ def test_the_400_page_names_the_field_by_its_label_and_offers_a_way_back(client)
     assert response.status_code == 400
     assert "<strong>From (date_after)</strong>: Enter a valid date." in response.text
     assert 'href="/timeline/"' in response.text
+
+
+def test_a_long_timeline_is_paged_and_each_bar_links_to_the_page_its_year_starts_on(
+    client, monkeypatch
+):
+    from timeline.views import TimelineView
+
+    monkeypatch.setattr(TimelineView, "paginate_by", 2)
+    monkeypatch.setattr(TimelineView, "PER_PAGE", 2)
+    for year, title in [(1990, "A"), (1991, "B"), (1991, "C"), (1992, "D")]:
+        entry(title, datetime.date(year, 1, 1), category=TimelineEntry.Category.MILITARY)
+
+    first = client.get(reverse("timeline:list"), {"category": "military"})
+    second = client.get(reverse("timeline:list"), {"category": "military", "page": 2})
+
+    assert [e.title for e in first.context["entries"]] == ["A", "B"]
+    assert [e.title for e in second.context["entries"]] == ["C", "D"]
+    links = {bar.year: bar.href for bar in first.context["chart"].bars}
+    assert links == {
+        1990: "#year-1990",
+        1991: "#year-1991",
+        1992: "?category=military&page=2#year-1992",
+    }
+    assert {bar.year: bar.count for bar in second.context["chart"].bars} == {
+        1990: 1,
+        1991: 2,
+        1992: 1,
+    }
+    assert 'href="?category=military&amp;page=2#year-1992"' in first.text
+    assert client.get(reverse("timeline:list"), {"page": 3}).status_code == 404
