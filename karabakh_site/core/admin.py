@@ -446,6 +446,9 @@ class PublishableAdmin(EditorialAdmin):
     def status_label(self, obj):
         if obj.is_scheduled:
             return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+        if obj.status == Publishable.Status.PUBLISHED and not obj.is_published:
+            # Past its withdraw time: down, though nobody pressed "Withdraw".
+            return f"Taken down {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
         return obj.get_status_display()
 
     @admin.display(description="visible to readers")
@@ -459,7 +462,7 @@ class PublishableAdmin(EditorialAdmin):
                 return f"Yes, until {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
             return "Yes"
         if obj.status == Publishable.Status.PUBLISHED and obj.withdraw_at:
-            return f"No: withdrawn at {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
+            return f"No: taken down {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
         return f"No: {obj.get_status_display().lower()}"
 
     # Contributors write drafts and submit them for review; publishing is the editors'.

@@ -217,3 +217,14 @@ def test_the_change_form_offers_a_preview_of_a_draft_on_the_readers_url(client, 
     page = client.get(change_url(draft)).content.decode()
     assert f'href="{draft.get_absolute_url()}"' in page
     assert "Preview as readers will see it" in page
+
+
+def test_lists_and_forms_say_when_an_item_was_taken_down_by_its_withdraw_time(client, editor):
+    item = ArticleFactory(title="Time-limited notice")
+    down_at = timezone.now() - datetime.timedelta(minutes=5)
+    Article.objects.filter(pk=item.pk).update(withdraw_at=down_at)
+    label = f"aken down {timezone.localtime(down_at):%d %b %Y %H:%M}"
+    client.force_login(editor)
+    changelist = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f"T{label}" in changelist
+    assert f"No: t{label}" in client.get(change_url(item)).content.decode()
