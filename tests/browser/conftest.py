@@ -82,8 +82,10 @@ def vnu_command():
 
 
 @pytest.fixture
-def archive(transactional_db):
-    """A small archive with every kind of page and the features pages show."""
+def archive(transactional_db, monkeypatch):
+    """A small archive with every kind of page and the features pages show; lists are paged
+    by one so that pagination is on the pages checked."""
+    from articles.views import ArticleListView
     from tests.factories import (
         ArticleFactory,
         CorrectionFactory,
@@ -95,6 +97,7 @@ def archive(transactional_db):
     )
     from timeline.models import TimelineEntry
 
+    monkeypatch.setattr(ArticleListView, "paginate_by", 1)
     topic = TopicFactory(name="Ceasefires", slug="ceasefires", description="Truces and talks.")
     article = ArticleFactory(
         title="The 1994 ceasefire",
@@ -163,6 +166,7 @@ def page_paths(archive) -> dict[str, str]:
     return {
         "home": "/",
         "article list": "/articles/",
+        "article list, page 2": "/articles/?page=2",
         "article": archive["article"].get_absolute_url(),
         "faq": "/faq/",
         "timeline": "/timeline/",
