@@ -64,6 +64,16 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
 
 
+@pytest.fixture(autouse=True)
+def plain_static_names(settings):
+    """The live server serves static files from the finders, which know plain names only. After
+    a `collectstatic` (make serve) pages would link hashed names it cannot serve."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def axe_path():
     if not AXE.exists():
