@@ -21,7 +21,9 @@ class Article(Publishable):
     byline = models.CharField(max_length=200, default="Karabakh Archive editors")
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
 
-    history = HistoricalRecords(excluded_fields=["search_vector", "body_html"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "body_html"], m2m_fields=["topics"]
+    )
 
     search_weights = {"title": "A", "standfirst": "B", "body": "C"}
     markdown_fields = ("body",)

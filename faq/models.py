@@ -31,7 +31,9 @@ class FAQEntry(Publishable):
     topics = models.ManyToManyField(Topic, blank=True, related_name="faq_entries")
     related_articles = models.ManyToManyField(Article, blank=True, related_name="faq_entries")
 
-    history = HistoricalRecords(excluded_fields=["search_vector", "answer_html"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "answer_html"], m2m_fields=["topics", "related_articles"]
+    )
 
     search_weights = {"question": "A", "answer": "C"}
     markdown_fields = ("answer",)

@@ -97,7 +97,9 @@ class TimelineEntry(Publishable):
     period_start = models.DateField(editable=False, blank=True, db_index=True)
     period_end = models.DateField(editable=False, blank=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["search_vector", "summary_html"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "summary_html"], m2m_fields=["topics", "related_articles"]
+    )
 
     search_weights = {"title": "A", "summary": "B"}
     markdown_fields = ("summary",)

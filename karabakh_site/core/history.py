@@ -54,6 +54,19 @@ def restorable_fields(model) -> list[models.Field]:
     return [f for f in diffable_fields(model) if f.editable and f.name not in WORKFLOW_FIELDS]
 
 
+def m2m_fields(model) -> list[models.ManyToManyField]:
+    """The many-to-many fields whose links each version records (topics, related articles)."""
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
+
+
+def version_links(record, m2m_field) -> list[int]:
+    """The ids linked through ``m2m_field`` in version ``record``. Versions saved before links
+    were tracked record none."""
+    target = m2m_field.m2m_reverse_field_name()
+    rows = getattr(record, m2m_field.name).values_list(f"{target}_id", flat=True)
+    return sorted(rows)
+
+
 def latest_version_id(obj) -> int | None:
     return (
         obj.history.order_by("-history_date", "-history_id")
@@ -150,6 +163,26 @@ def diff_versions(old, new) -> list[FieldChange]:
                 ("context", "(only spacing or line endings differ)")
             ]
         changes.append(change)
+    for m2m_field in m2m_fields(model):
+        before_ids, after_ids = version_links(old, m2m_field), version_links(new, m2m_field)
+        if before_ids == after_ids:
+            continue
+        names = m2m_field.related_model.objects.in_bulk(before_ids + after_ids)
+
+        def label(pk, names=names):
+            return str(names[pk]) if pk in names else f"#{pk} (deleted)"
+
+        before = sorted(label(pk) for pk in before_ids)
+        after = sorted(label(pk) for pk in after_ids)
+        changes.append(
+            FieldChange(
+                name=m2m_field.name,
+                label=str(m2m_field.verbose_name),
+                old=", ".join(before) or "—",
+                new=", ".join(after) or "—",
+                lines=_line_diff("\n".join(before), "\n".join(after)),
+            )
+        )
     if has_citations(model):
         before = _citation_labels(version_citations(old))
         after = _citation_labels(version_citations(new))
@@ -209,4 +242,24 @@ def restore_version(obj, record, *, by=None) -> bool:
         for row in version_citations(record)
         if row.source_id in existing_sources
     ]
-    return services.save_with_citations(obj, citations, by=by, change_reason=reason)
+    changed = services.save_with_citations(obj, citations, by=by, change_reason=reason)
+    return _restore_links(obj, record, by=by, reason=reason) or changed
+
+
+def _restore_links(obj, record, *, by, reason) -> bool:
+    changed = False
+    for m2m_field in m2m_fields(type(obj)):
+        ids = version_links(record, m2m_field)
+        if not ids:
+            # Nothing recorded: possibly a version from before links were tracked, so the
+            # current links stay rather than being wiped.
+            continue
+        kept = list(m2m_field.related_model.objects.filter(pk__in=ids))
+        manager = getattr(obj, m2m_field.name)
+        if {item.pk for item in manager.all()} != {item.pk for item in kept}:
+            obj._change_reason = reason
+            if by is not None:
+                obj._history_user = by
+            manager.set(kept)
+            changed = True
+    return changed

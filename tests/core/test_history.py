@@ -12,7 +12,7 @@ from karabakh_site.core import history, services
 from karabakh_site.core.models import Publishable, Source
 from karabakh_site.core.publishing import NEEDS_SOURCE_MESSAGE
 from tests.core.test_publishing_rule import article_form_data
-from tests.factories import ArticleFactory, SourceFactory, TimelineEntryFactory
+from tests.factories import ArticleFactory, SourceFactory, TimelineEntryFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +299,20 @@ def test_a_version_citing_a_since_deleted_source_shows_it_as_deleted():
     assert [row.source_id for row in history.version_citations(old_version)] == [gone.pk]
     changes = {c.name: c for c in history.diff_versions(old_version, versions(article)[-1])}
     assert ("remove", f"source #{gone.pk} (deleted)") in changes["citations"].lines
+
+
+def test_topic_changes_are_versions_that_diff_and_restore():
+    ceasefires, refugees = TopicFactory(name="Ceasefires"), TopicFactory(name="Refugees")
+    entry = TimelineEntryFactory()
+    entry.topics.set([ceasefires])
+    with_ceasefires = versions(entry)[-1]
+    entry.topics.set([refugees])
+    with_refugees = versions(entry)[-1]
+    assert with_refugees.history_id != with_ceasefires.history_id
+
+    changes = {c.name: c for c in history.diff_versions(with_ceasefires, with_refugees)}
+    assert (changes["topics"].old, changes["topics"].new) == ("Ceasefires", "Refugees")
+
+    assert history.restore_version(entry, with_ceasefires)
+    assert list(entry.topics.all()) == [ceasefires]
+    assert versions(entry)[-1].history_change_reason.startswith("Restored the version of")
