@@ -363,7 +363,7 @@ class ImportExportMixin:
             if report.ok:
                 # The preview passed: the same text goes back in a hidden field for confirming.
                 context["confirm_form"] = ImportForm(
-                    initial={"text": text, "file_format": file_format}
+                    initial={"text": text, "file_format": file_format}, auto_id="confirm_%s"
                 )
         return TemplateResponse(request, "admin/editorial/import.html", context)
 
