@@ -228,3 +228,14 @@ def test_lists_and_forms_say_when_an_item_was_taken_down_by_its_withdraw_time(cl
     changelist = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert f"T{label}" in changelist
     assert f"No: t{label}" in client.get(change_url(item)).content.decode()
+
+
+def test_a_contributor_sees_a_published_item_read_only_without_workflow_steps(client, contributor):
+    item = ArticleFactory(title="Published piece")
+    client.force_login(contributor)
+    response = client.get(change_url(item))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Published piece" in page
+    assert 'name="transition"' not in page
+    assert 'name="_save"' not in page
