@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import history, importexport, services
+from . import history, importexport, services, source_health
 from .models import Publishable, Source, Topic
 from .publishing import validate_citations
 
@@ -672,6 +672,9 @@ class HealthListFilter(admin.SimpleListFilter):
 @admin.register(Source)
 class SourceAdmin(ImportExportMixin, EditorialAdmin):
     import_kind = "sources"
+    actions = ["check_links"]
+    # The action checks inside the request; whole-archive checks are for manage.py check_sources.
+    check_links_limit = 50
     list_display = [
         "title", "publisher", "kind", "language", "published_date", "url_status", "has_archive",
         "last_checked_at",
@@ -709,6 +712,39 @@ class SourceAdmin(ImportExportMixin, EditorialAdmin):
         ),  # fmt: skip
         (None, {"fields": ["notes", "cited_by", "created_at", "updated_at"]}),
     ]
+
+    @admin.action(description="Check the links of the selected sources now", permissions=["change"])
+    def check_links(self, request, queryset):
+        sources = list(queryset.order_by("id")[: self.check_links_limit + 1])
+        if len(sources) > self.check_links_limit:
+            self.message_user(
+                request,
+                f"Select at most {self.check_links_limit} sources, or run "
+                "manage.py check_sources to check them all.",
+                messages.ERROR,
+            )
+            return
+        results = source_health.check_urls(
+            [(source.pk, source.url) for source in sources], concurrency=10, timeout=5
+        )
+        source_health.record_results(results)
+        by_status = {}
+        for result in results:
+            by_status.setdefault(result.status, []).append(result)
+        dead = by_status.get(Source.UrlStatus.DEAD, [])
+        self.message_user(
+            request,
+            f"Checked {len(results)}: {len(by_status.get(Source.UrlStatus.LIVE, []))} live, "
+            f"{len(dead)} dead, {len(by_status.get(Source.UrlStatus.UNKNOWN, []))} not decided, "
+            f"{len(by_status.get('', []))} not checked (not http or https).",
+            messages.WARNING if dead else messages.SUCCESS,
+        )
+        archived = {source.pk: source.archived_url for source in sources}
+        for result in dead:
+            copy = archived[result.source_id] or "no archived copy"
+            self.message_user(
+                request, f"Dead: {result.url} ({result.detail}); {copy}.", messages.WARNING
+            )
 
     @admin.display(description="archived", boolean=True)
     def has_archive(self, obj):

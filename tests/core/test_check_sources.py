@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from karabakh_site.core import source_health
+from karabakh_site.core.admin import SourceAdmin
 from karabakh_site.core.models import Source
 from tests.factories import SourceFactory
 
@@ -208,3 +209,33 @@ def test_the_admin_lists_dead_sources_without_an_archived_copy(client, editor):
     assert "Lost report" in text
     assert "Archived report" not in text
     assert "Fine report" not in text
+
+
+def test_editors_check_selected_sources_from_the_admin(client, editor, server):
+    live = SourceFactory(url=f"{server}/live")
+    dead = SourceFactory(url=f"{server}/gone", archived_url="https://web.archive.org/y")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:core_source_changelist"),
+        {"action": "check_links", "_selected_action": [live.pk, dead.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Checked 2: 1 live, 1 dead, 0 not decided, 0 not checked" in page
+    assert f"Dead: {dead.url} (HTTP 404); https://web.archive.org/y." in page
+    assert statuses({"live": live, "dead": dead}) == {"live": Status.LIVE, "dead": Status.DEAD}
+    assert dead.history.latest().history_user == editor
+
+
+def test_the_admin_link_check_refuses_too_many_sources(client, editor):
+    sources = SourceFactory.create_batch(3)
+    client.force_login(editor)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SourceAdmin, "check_links_limit", 2)
+        response = client.post(
+            reverse("admin:core_source_changelist"),
+            {"action": "check_links", "_selected_action": [s.pk for s in sources]},
+            follow=True,
+        )
+    assert "Select at most 2 sources" in response.content.decode()
+    assert not Source.objects.filter(last_checked_at__isnull=False).exists()
