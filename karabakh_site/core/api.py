@@ -86,6 +86,25 @@ class LanguageFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+def as_utc(value: datetime.datetime, name: str) -> datetime.datetime:
+    """A filter's date-time in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 and
+    Python allow; one that leaves the calendar in UTC (year 1 at +05:00) is a 400."""
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise exceptions.ValidationError(
+            {name: ["That date-time is outside the range the archive can compare."]}
+        ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    def filter(self, qs, value):
+        if value:
+            name = next(n for n, f in self.parent.filters.items() if f is self)
+            value = as_utc(value, name)
+        return super().filter(qs, value)
+
+
 class PublishableApiFilter(django_filters.FilterSet):
     """API-only filters shared by the content types; mixed into each app's own FilterSet."""
 
@@ -116,12 +135,7 @@ class PublishableApiFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_updated_since(self, queryset, name, value):
-        try:
-            value.astimezone(datetime.UTC)
-        except OverflowError:
-            raise exceptions.ValidationError(
-                {name: ["That date-time is outside the range the archive can compare."]}
-            ) from None
+        value = as_utc(value, name)
         # A scheduled item becomes visible at publish_at without being saved again.
         return queryset.filter(Q(updated_at__gte=value) | Q(publish_at__gte=value))
 
@@ -177,7 +191,7 @@ class SourceViewSet(ArchiveViewSet):
         # Redeclared with their limits in the schema, so clients know a well-formed value.
         publisher = BoundedCharFilter(help_text="The publisher's exact name.")
         language = LanguageFilter(help_text="ISO 639-1 code, such as en.")
-        updated_since = django_filters.IsoDateTimeFilter(
+        updated_since = UtcDateTimeFilter(
             field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
         )
 

@@ -384,3 +384,12 @@ def test_a_date_time_too_far_out_to_compare_is_a_400(anonymous):
 
     assert response.status_code == 400
     assert "updated_since" in response.json()
+
+
+def test_an_unusual_but_valid_utc_offset_in_updated_since_is_understood(anonymous):
+    ArticleFactory(slug="new")
+
+    response = anonymous.get(LIST, {"updated_since": "2000-01-01T00:00:00-20:18"})
+
+    assert response.status_code == 200
+    assert [item["slug"] for item in response.json()["results"]] == ["new"]

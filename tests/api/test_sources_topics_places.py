@@ -127,3 +127,13 @@ def test_small_lists_run_a_constant_number_of_queries(anonymous, django_assert_n
 
     with django_assert_num_queries(len(one)):
         assert anonymous.get(url, {"page_size": 25}).status_code == 200
+
+
+def test_sources_changed_since_a_time_with_any_utc_offset(as_editor):
+    SourceFactory(publisher="Recent")
+
+    response = as_editor.get("/api/v1/sources/", {"updated_since": "2000-01-01T00:00:00+23:00"})
+    refused = as_editor.get("/api/v1/sources/", {"updated_since": "0001-01-01T00:00:00+05:00"})
+
+    assert [item["publisher"] for item in response.json()["results"]] == ["Recent"]
+    assert refused.status_code == 400 and "updated_since" in refused.json()
