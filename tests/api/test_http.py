@@ -178,3 +178,18 @@ def test_the_site_still_answers_html_404s(client):
 
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_an_unexpected_error_is_a_logged_json_500(anonymous, monkeypatch, caplog):
+    from articles.api import ArticleViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ArticleViewSet, "list", broken)
+
+    response = anonymous.get(LIST)
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Server error."}
+    assert "boom" in caplog.text
