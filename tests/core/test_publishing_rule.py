@@ -115,8 +115,12 @@ def test_the_admin_form_refuses_removing_the_last_citation_of_a_published_item(c
         slug=article.slug,
         body=article.body,
         citations=[citation.source],
-        **{"citations-INITIAL_FORMS": "1", "citations-0-id": str(citation.pk),
-           "citations-0-article": str(article.pk), "citations-0-DELETE": "on"},  # fmt: skip
+        **{
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": str(citation.pk),
+            "citations-0-article": str(article.pk),
+            "citations-0-DELETE": "on",
+        },  # fmt: skip
     )
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
@@ -155,7 +159,9 @@ def test_a_contributor_cannot_edit_a_published_item(client, contributor):
 
 def test_the_bulk_publish_action_reports_each_item(client, editor):
     cited = ArticleFactory(status=Publishable.Status.DRAFT, title="Cited")
-    uncited = ArticleFactory(status=Publishable.Status.DRAFT, citations=0, title="Uncited", body="x")
+    uncited = ArticleFactory(
+        status=Publishable.Status.DRAFT, citations=0, title="Uncited", body="x"
+    )
     client.force_login(editor)
     response = client.post(
         reverse("admin:articles_article_changelist"),
