@@ -92,10 +92,7 @@ def is_public_record(obj) -> bool:
     return entries is not None and entries.published().exists()
 
 
-def may_change_record(user, obj) -> bool:
-    """Contributors edit drafts; what readers already see changes only through an editor, whether
-    it is a publishable item or a shared record it shows (the same rule in admin and API)."""
-    status = getattr(obj, "status", None)
-    if status is not None:
-        return status not in {"published", "withdrawn"} or may_publish_anything(user)
+def may_change_shared_record(user, obj) -> bool:
+    """Contributors edit drafts; a source or place that readers already see changes only through
+    an editor, as a public item does (the same rule in the admin and the API)."""
     return not is_public_record(obj) or may_publish_anything(user)
