@@ -4,6 +4,7 @@ Content is rendered once, when it is saved (see the content models' save()), so 
 re-renders or re-sanitises it.
 """
 
+import re
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -17,7 +18,7 @@ ALLOWED_TAGS = {
     "pre", "strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id", "class"},
+    "a": {"href", "title"},
     "abbr": {"title"},
     "sup": {"class", "id"},
     "th": {"scope"},
@@ -55,10 +56,22 @@ def render_markdown(text: str, *, anchor_prefix: str = "source") -> str:
         CitationMarkerProcessor(CITATION_MARKER.pattern, md, anchor_prefix), "citation_marker", 175
     )
     html = md.convert(text or "")
+    marker_id = re.compile(rf"{re.escape(anchor_prefix)}-ref-\d+-\d+")
+
+    def only_marker_attributes(tag, attribute, value):
+        # Authors may not set ids or classes: they could clash with the page's own anchors
+        # (#main, the source list) or borrow its classes. Only the markers above carry them.
+        if tag == "sup" and attribute == "class":
+            return value if value == "citation-ref" else None
+        if tag == "sup" and attribute == "id":
+            return value if marker_id.fullmatch(value) else None
+        return value
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=only_marker_attributes,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

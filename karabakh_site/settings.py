@@ -239,7 +239,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["karabakh_site.api_support.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},
     # Behind N trusted proxies the client address is the Nth from the right in X-Forwarded-For.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+    # 0 means "no proxy": DRF then counts REMOTE_ADDR. (None would trust a client-sent
+    # X-Forwarded-For, letting anyone escape the throttle.)
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_PAGINATION_CLASS": "karabakh_site.api_support.ArchivePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -137,7 +137,11 @@ class Source(SearchIndexed, TimeStampedModel):
     def clean(self):
         super().clean()
         if self.url:
-            self.url = normalise_url(self.url)
+            try:
+                self.url = normalise_url(self.url)
+            except ValueError as error:
+                # The URL validator lets through what urlsplit cannot read (a port over 65535).
+                raise ValidationError({"url": f"Enter a valid URL ({error})."}) from None
             duplicate = Source.objects.filter(url_key=url_key(self.url)).exclude(pk=self.pk).first()
             if duplicate is not None:
                 raise ValidationError(

@@ -76,3 +76,8 @@ def test_a_missing_data_file_is_a_clear_error(tmp_path):
 def test_a_dry_run_writes_nothing():
     call_command("load_demo", dry_run=True, stdout=StringIO())
     assert counts()["Source"] == 0
+
+
+def test_a_data_dir_that_is_a_file_is_a_clear_error():
+    with pytest.raises(CommandError, match="must be a folder"):
+        call_command("load_demo", data_dir=DATA_DIR / "topics.json", stdout=StringIO())

@@ -60,3 +60,16 @@ def test_a_marker_that_points_at_no_citation_is_a_validation_error():
 def test_markers_within_the_citation_list_are_valid():
     article = ArticleFactory.build(body="One.[^1] Two.[^2]", status="published")
     validate_citations(article, citation_count=2)
+
+
+def test_authors_cannot_set_ids_or_classes_that_clash_with_the_page():
+    html = render_markdown(
+        '<a id="main" class="visually-hidden" href="#x">x</a> <sup id="source-2" class="x">y</sup>'
+        " Marker.[^1]",
+        anchor_prefix="source",
+    )
+    assert 'id="main"' not in html
+    assert "visually-hidden" not in html
+    assert 'id="source-2"' not in html
+    assert 'class="x"' not in html
+    assert '<sup class="citation-ref" id="source-ref-1-1">' in html

@@ -83,3 +83,10 @@ def test_an_archive_date_needs_an_archived_url():
 
 def test_normalise_url_keeps_a_non_default_port():
     assert normalise_url("http://example.org:8080/a") == "http://example.org:8080/a"
+
+
+def test_a_url_with_an_impossible_port_is_a_validation_error_not_a_crash():
+    source = Source(url="https://example.com:99999/x", title="T", publisher="P")
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert "url" in error.value.message_dict

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir, dry_run, **options):
+        if not data_dir.is_dir():
+            raise CommandError(f"--data-dir must be a folder of demo JSON files: {data_dir}")
         self.data_dir = data_dir
         self.counts = {}
         try:

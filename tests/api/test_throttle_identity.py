@@ -1,0 +1,14 @@
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+
+
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(anonymous):
+    statuses = [
+        anonymous.get(LIST, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
