@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
+from karabakh_site.core.publishing import may_change_shared_record
 
 from .models import Place, TimelineCitation, TimelineEntry
 
@@ -28,6 +29,17 @@ class PlaceAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"]
     search_fields = ["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+    # A place of a published entry shows on public pages: only an editor changes it.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
 
 
 @admin.register(TimelineEntry)

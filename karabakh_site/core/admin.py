@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, importexport, services, source_health
 from .models import Publishable, Source, Topic
-from .publishing import validate_citations
+from .publishing import may_change_shared_record, validate_citations
 
 PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
 
@@ -216,6 +216,10 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        # simple-history's URL takes any text as the version id and its lookup fails on one that
+        # is not a number; a version id that cannot exist is simply not found.
+        if not str(version_id).isdigit():
+            raise Http404(f"No version {version_id} of this {self.opts.verbose_name}.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_compare_view(self, request, object_id):
@@ -589,6 +593,20 @@ class PublishableAdmin(EditorialAdmin):
         super().save_model(request, obj, form, change)
         services.record_transition(obj, saved_status, by=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, CitationInlineFormSet):
+            return super().save_formset(request, form, formset, change)
+        # Django deletes a formset's ticked rows before it saves the new ones, and a published
+        # item refuses to lose its last citation (CitationBase.delete), so replacing the only
+        # citation would fail half-way. The formset's clean() has checked the final set; saving
+        # first and deleting after keeps every step within the rule.
+        instances = formset.save(commit=False)
+        for citation in instances:
+            citation.save()
+        for citation in formset.deleted_objects:
+            citation.delete()
+        formset.save_m2m()
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if getattr(form.instance, "_publish_after_related", False):
@@ -745,6 +763,16 @@ class SourceAdmin(ImportExportMixin, EditorialAdmin):
             self.message_user(
                 request, f"Dead: {result.url} ({result.detail}); {copy}.", messages.WARNING
             )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
 
     @admin.display(description="archived", boolean=True)
     def has_archive(self, obj):
