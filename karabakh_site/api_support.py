@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from karabakh_site.core.models import Publishable
+from karabakh_site.core.publishing import may_change_shared_record
 
 logger = logging.getLogger("django.request")
 
@@ -53,8 +54,9 @@ def may_publish(user, model) -> bool:
 
 class ArchiveModelPermissions(permissions.DjangoModelPermissions):
     """Anyone may read (what they read is narrowed by each view's queryset); writing needs the
-    user's add/change/delete model permission. Once an item is public (published or withdrawn),
-    only users who may publish change it, as in the admin."""
+    user's add/change/delete model permission. Once an item is public (published or withdrawn), or a
+    source or place shows on published pages, only users who may publish change it, as in the
+    admin."""
 
     authenticated_users_only = False
     perms_map = {
@@ -71,7 +73,16 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS or not isinstance(obj, Publishable):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not isinstance(obj, Publishable):
+            # Sources and places: the admin's rule, so a contributor cannot change published pages
+            # by editing what they cite or name.
+            if not may_change_shared_record(request.user, obj):
+                raise exceptions.PermissionDenied(
+                    f"This {obj._meta.verbose_name} shows on published pages; only an editor who "
+                    "may publish can change or delete it."
+                )
             return True
         if obj.status in PUBLIC_STATUSES and not may_publish(request.user, type(obj)):
             raise exceptions.PermissionDenied(
@@ -484,9 +495,17 @@ class StrictDecimalField(_StrictType, serializers.DecimalField):
 
     def to_internal_value(self, data):
         if isinstance(data, float) and math.isfinite(data) and self.decimal_places is not None:
-            data = decimal.Decimal(repr(data)).quantize(
-                decimal.Decimal(1).scaleb(-self.decimal_places)
-            )
+            value = decimal.Decimal(repr(data))
+            # The range first: rounding 1e23 to six places needs more digits than any decimal
+            # context holds (InvalidOperation), and the range is what the client got wrong.
+            if self.max_value is not None and value > self.max_value:
+                self.fail("max_value", max_value=self.max_value)
+            if self.min_value is not None and value < self.min_value:
+                self.fail("min_value", min_value=self.min_value)
+            try:
+                data = value.quantize(decimal.Decimal(1).scaleb(-self.decimal_places))
+            except decimal.InvalidOperation:
+                data = value  # Too many digits even rounded: DRF's max_digits message says so.
             return serializers.DecimalField.to_internal_value(self, data)
         return super().to_internal_value(data)
 

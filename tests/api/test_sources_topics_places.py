@@ -10,6 +10,7 @@ from tests.factories import (
     TimelineEntryFactory,
     TopicFactory,
 )
+from timeline.models import Place
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,93 @@ def test_sources_changed_since_a_time_with_any_utc_offset(as_editor):
 
     assert [item["publisher"] for item in response.json()["results"]] == ["Recent"]
     assert refused.status_code == 400 and "updated_since" in refused.json()
+
+
+@pytest.mark.parametrize("latitude", [1e22, 1e23, -1e300, 1e308])
+def test_a_coordinate_too_large_to_round_is_a_400_on_the_field(as_editor, latitude):
+    response = as_editor.post(
+        "/api/v1/places/", {"slug": "pp", "name_en": "P", "latitude": latitude}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["latitude"] == [
+        "Ensure this value is less than or equal to 90."
+        if latitude > 0
+        else "Ensure this value is greater than or equal to -90."
+    ]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_coordinate_that_is_not_a_number_is_a_400(as_editor, constant):
+    body = '{"slug": "pp", "name_en": "P", "latitude": ' + constant + "}"
+
+    response = as_editor.post("/api/v1/places/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not Place.objects.filter(slug="pp").exists()
+
+
+def test_a_coordinate_with_too_many_digits_is_still_rounded_to_six_places(as_editor):
+    response = as_editor.post(
+        "/api/v1/places/", {"slug": "pp", "name_en": "P", "latitude": 40.12345678912}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["latitude"] == 40.123457
+
+
+def test_a_contributor_may_not_change_a_source_that_a_published_item_cites(as_contributor):
+    source = ArticleFactory().citations.get().source
+    url = f"/api/v1/sources/{source.pk}/"
+
+    patched = as_contributor.patch(url, {"title": "Rewritten"}, format="json")
+    deleted = as_contributor.delete(url)
+
+    assert patched.status_code == 403
+    assert "only an editor" in patched.json()["detail"]
+    assert deleted.status_code == 403
+    assert Source.objects.get(pk=source.pk).title == source.title
+
+
+def test_a_contributor_may_change_a_source_only_drafts_cite(as_contributor):
+    source = ArticleFactory(status=Publishable.Status.DRAFT).citations.get().source
+
+    response = as_contributor.patch(
+        f"/api/v1/sources/{source.pk}/", {"title": "Better title"}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert Source.objects.get(pk=source.pk).title == "Better title"
+
+
+def test_an_editor_may_change_a_source_that_a_published_item_cites(as_editor):
+    source = ArticleFactory().citations.get().source
+
+    response = as_editor.patch(
+        f"/api/v1/sources/{source.pk}/", {"title": "Corrected title"}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert Source.objects.get(pk=source.pk).title == "Corrected title"
+
+
+def test_a_contributor_may_not_change_a_place_that_a_published_entry_names(
+    as_contributor, as_editor
+):
+    TimelineEntryFactory(place=PlaceFactory())
+
+    refused = as_contributor.patch("/api/v1/places/shusha/", {"name_en": "Shushi"}, format="json")
+    allowed = as_editor.patch("/api/v1/places/shusha/", {"name_en": "Shushi"}, format="json")
+
+    assert refused.status_code == 403
+    assert "only an editor" in refused.json()["detail"]
+    assert allowed.status_code == 200, allowed.json()
+    assert Place.objects.get(slug="shusha").name_en == "Shushi"
+
+
+def test_a_contributor_may_change_a_place_that_only_draft_entries_name(as_contributor):
+    TimelineEntryFactory(place=PlaceFactory(), status=Publishable.Status.DRAFT)
+
+    response = as_contributor.patch("/api/v1/places/shusha/", {"name_en": "Shushi"}, format="json")
+
+    assert response.status_code == 200, response.json()
