@@ -102,7 +102,15 @@ def _text(value) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise ValueError("expected text, got a list or object")
-    return str(value)
+    return _no_nul(str(value))
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL cannot store NUL in text, and no real title or URL holds one: refused as a row
+    # error here rather than as a database error on write.
+    if "\x00" in text:
+        raise ValueError("contains a NUL character (\\x00)")
+    return text
 
 
 def _bool(value) -> bool:
@@ -161,7 +169,7 @@ def _slugs(value) -> list[str]:
     if isinstance(value, str):
         return [slug.strip() for slug in value.split(";") if slug.strip()]
     if isinstance(value, list) and all(isinstance(slug, str) for slug in value):
-        return value
+        return [_no_nul(slug) for slug in value]
     raise ValueError("expected a list of slugs")
 
 
@@ -175,10 +183,16 @@ def _citations(value) -> list[dict]:
             raise ValueError(f"citations are not a JSON list ({error.msg})") from None
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         raise ValueError('citations must be a list of {"url": …, "locator": …, "quote": …}')
-    for cited in value:
-        if not cited.get("url"):
+    cleaned = []
+    for number, cited in enumerate(value, start=1):
+        try:
+            entry = {name: _text(cited.get(name)) for name in ("url", "locator", "quote")}
+        except ValueError as error:
+            raise ValueError(f"citation {number}: {error}") from None
+        if not entry["url"].strip():
             raise ValueError("each citation needs a url")
-    return value
+        cleaned.append(entry)
+    return cleaned
 
 
 def _iso(value) -> str | None:
@@ -368,9 +382,12 @@ class ItemKind(Kind):
             values = {name: value for name, value in values.items() if name in row}
         # A file without workflow columns (a hand-made CSV) updates content and leaves an
         # existing item's status and schedule alone; a new item starts as a draft.
-        status = _text(row.get("status")).strip() or (
-            item.status if item.pk else Publishable.Status.DRAFT
-        )
+        try:
+            status = _text(row.get("status")).strip()
+        except ValueError as error:
+            errors.append(f"status: {error}")
+            status = ""
+        status = status or (item.status if item.pk else Publishable.Status.DRAFT)
         if status not in Publishable.Status.values:
             errors.append(
                 f"status: {status!r} is not one of {', '.join(Publishable.Status.values)}"
@@ -404,17 +421,23 @@ class ItemKind(Kind):
             cited = []
         citations = []
         for entry in cited:
-            source = Source.objects.filter(url_key=url_key(_text(entry["url"]))).first()
+            try:
+                source = Source.objects.filter(url_key=url_key(entry["url"])).first()
+            except ValueError as error:
+                errors.append(f"cites {entry['url']!r}: {error}")
+                continue
             if source is None:
                 errors.append(f"cites {entry['url']}, which is not a recorded source")
                 continue
-            citations.append(
-                self.citation_model(
-                    source=source,
-                    locator=_text(entry.get("locator")),
-                    quote=_text(entry.get("quote")),
-                )
+            citation = self.citation_model(
+                source=source, locator=entry["locator"], quote=entry["quote"]
             )
+            try:
+                # Lengths are checked here, so a long locator is a row error, not a database one.
+                citation.clean_fields(exclude=[self.citation_model.item_field_name()])
+            except ValidationError as error:
+                errors.extend(f"citation of {entry['url']}: {m}" for m in _messages(error))
+            citations.append(citation)
         if errors:
             raise RowError(errors)
         for name, value in values.items():
@@ -484,7 +507,11 @@ class TimelineKind(ItemKind):
         return super().queryset().select_related("place")
 
     def convert(self, row, errors):
-        place_slug = _text(row.get("place")).strip()
+        try:
+            place_slug = _text(row.get("place")).strip()
+        except ValueError as error:
+            errors.append(f"place: {error}")
+            place_slug = ""
         values = super().convert({**row, "place": None}, errors)
         values["place"] = None
         if place_slug:
@@ -521,19 +548,33 @@ class FAQKind(ItemKind):
         return super().export_value(item, column)
 
     def convert(self, row, errors):
-        group_slug = _text(row.get("group")).strip()
-        group_name = _text(row.get("group_name")).strip()
         values = super().convert({**row, "group": None, "group_name": None}, errors)
         values.pop("group_name", None)
+        try:
+            group_slug = _text(row.get("group")).strip()
+            group_name = _text(row.get("group_name")).strip()
+        except ValueError as error:
+            errors.append(f"group: {error}")
+            values["group"] = None
+            return values
         values["group"] = FAQGroup.objects.filter(slug=group_slug).first()
         if values["group"] is None and group_slug and group_name:
-            # Created inside the import's transaction, so a refused import leaves no group behind.
-            values["group"] = FAQGroup.objects.create(
-                slug=group_slug, name=group_name, position=FAQGroup.objects.count()
-            )
+            values["group"] = self.new_group(group_slug, group_name, errors)
         elif values["group"] is None:
             errors.append(f"unknown FAQ group {group_slug!r} (give group_name to create it)")
         return values
+
+    def new_group(self, slug, name, errors):
+        """A group the file names but the archive lacks, checked like the admin's form would:
+        created inside the import's transaction, so a refused import leaves no group behind."""
+        group = FAQGroup(slug=slug, name=name, position=FAQGroup.objects.count())
+        try:
+            group.full_clean()
+        except ValidationError as error:
+            errors.extend(f"new FAQ group {slug!r}: {message}" for message in _messages(error))
+            return None
+        group.save()
+        return group
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (SourceKind(), TimelineKind(), FAQKind())}
@@ -588,10 +629,13 @@ def read_rows(kind: Kind, text: str, file_format: str) -> list[dict]:
             raise ValueError("a JSON import is a list of objects, one per record")
     elif file_format == "csv":
         reader = csv.DictReader(io.StringIO(text))
-        header = reader.fieldnames or []
-        if not header:
-            raise ValueError("the CSV file is empty")
-        rows = list(reader)
+        try:
+            header = reader.fieldnames or []
+            if not header:
+                raise ValueError("the CSV file is empty")
+            rows = list(reader)
+        except csv.Error as error:
+            raise ValueError(f"not a readable CSV file ({error})") from None
         if any(None in row for row in rows):
             raise ValueError("a CSV row has more cells than the header")
         header_seen = set(header)
@@ -633,8 +677,15 @@ def import_text(
         prepared = []
         seen = {}
         for number, row in enumerate(progress(rows), start=1):
-            result = RowResult(number=number, key=kind.key(row))
+            result = RowResult(number=number, key="")
             report.rows.append(result)
+            try:
+                result.key = kind.key(row)
+            except ValueError as error:
+                key_column = "url" if kind.name == "sources" else "slug"
+                result.errors.append(f"{key_column}: {error}")
+                prepared.append(None)
+                continue
             if not result.key:
                 result.errors.append(f"no {'url' if kind.name == 'sources' else 'slug'}")
             elif result.key in seen:
@@ -645,6 +696,10 @@ def import_text(
                 prepared.append(kind.prepare(row, may_publish=may_publish))
             except RowError as error:
                 result.errors.extend(error.messages)
+                prepared.append(None)
+            except ValueError as error:
+                # A value the checks above did not name; still this row's fault, not a crash.
+                result.errors.append(str(error))
                 prepared.append(None)
         if not report.ok:
             transaction.set_rollback(True)
