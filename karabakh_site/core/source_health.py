@@ -70,9 +70,12 @@ async def _check_one(client, semaphore, source_id: int, url: str) -> CheckResult
             return CheckResult(source_id, url, Source.UrlStatus.UNKNOWN, "timed out")
         except httpx.TooManyRedirects:
             return CheckResult(source_id, url, Source.UrlStatus.DEAD, "too many redirects")
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            # No answer from the server (DNS failure, refused or dropped connection, broken TLS)
+            # says nothing about the page: a machine without network must not mark every source
+            # dead. Only the server's own answer (404, 410 …) or a redirect loop is definitive.
             reason = type(error).__name__
-            return CheckResult(source_id, url, Source.UrlStatus.DEAD, f"unreachable ({reason})")
+            return CheckResult(source_id, url, Source.UrlStatus.UNKNOWN, f"unreachable ({reason})")
     status, detail = _judge(response)
     return CheckResult(source_id, url, status, detail, final_url=str(response.url))
 

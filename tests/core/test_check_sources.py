@@ -125,7 +125,8 @@ def test_it_records_each_sources_status_and_check_time(sources, capsys):
         "no_head": Status.LIVE,
         "busy": Status.UNKNOWN,
         "loop": Status.DEAD,
-        "refused": Status.DEAD,
+        # No answer is no verdict: a refused connection may be this machine's network.
+        "refused": Status.UNKNOWN,
         "ftp": Status.UNKNOWN,
     }
     checked = Source.objects.filter(last_checked_at__isnull=False)
@@ -137,13 +138,14 @@ def test_it_records_each_sources_status_and_check_time(sources, capsys):
 def test_it_reports_dead_links_with_their_archived_copies(sources, capsys):
     call_command("check_sources", "--timeout", "0.5")
     out = capsys.readouterr().out
-    assert "Dead links (4):" in out
+    assert "Dead links (3):" in out
     assert f"{sources['dead'].url} (HTTP 404)\n    archived copy: https://web.archive.org/x" in out
     assert f"{sources['dead_lost'].url} (HTTP 404)\n    archived copy: NO ARCHIVED COPY" in out
     assert f"{sources['slow'].url} (timed out)" in out
+    assert f"{sources['refused'].url} (unreachable (ConnectError))" in out
     assert "ftp://files.example.org/report.pdf (not checked: ftp URL)" in out
     assert (
-        "10 sources: 3 live, 4 dead (3 without an archived copy), 2 not decided, 1 not checked"
+        "10 sources: 3 live, 3 dead (2 without an archived copy), 3 not decided, 1 not checked"
         in out
     )
 
@@ -193,8 +195,19 @@ def test_slow_urls_do_not_hold_up_the_rest(server):
 def test_bad_options_are_refused():
     with pytest.raises(CommandError, match="--concurrency must be at least 1"):
         call_command("check_sources", "--concurrency", "0")
-    with pytest.raises(CommandError, match="--timeout must be more than 0"):
-        call_command("check_sources", "--timeout", "0")
+    for timeout in ["0", "-1", "nan", "inf", "-inf", "soon"]:
+        with pytest.raises(CommandError, match="--timeout"):
+            call_command("check_sources", "--timeout", timeout)
+
+
+def test_a_host_that_cannot_be_resolved_is_unknown_not_dead(db):
+    source = SourceFactory(url="http://no-such-host.invalid/report", url_status=Status.LIVE)
+
+    call_command("check_sources", "--timeout", "2")
+
+    source.refresh_from_db()
+    assert source.url_status == Status.UNKNOWN
+    assert source.last_checked_at is not None
 
 
 def test_the_admin_lists_dead_sources_without_an_archived_copy(client, editor):

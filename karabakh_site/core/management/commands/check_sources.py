@@ -2,9 +2,13 @@
 
     manage.py check_sources [--dry-run] [--concurrency 10] [--timeout 10] [--status dead]
 
-Records each source's URL status (live, dead, or unknown when it timed out or the server asked
-to try later) and the time it was checked. Only http and https URLs are fetched.
+Records each source's URL status (live; dead when the server answers 404, 410 and the like;
+unknown when it timed out, could not be reached, or the server asked to try later) and the time it
+was checked. Only http and https URLs are fetched.
 """
+
+import argparse
+import math
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -13,13 +17,24 @@ from karabakh_site.core import source_health
 from karabakh_site.core.models import Source
 
 
+def seconds(value: str) -> float:
+    """A finite, positive number of seconds: float() also accepts "nan" and "inf"."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError("--timeout must be more than 0 seconds, and finite.")
+    return number
+
+
 class Command(BaseCommand):
     help = "Check source URLs (bounded concurrency, timeouts) and report dead links."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
         parser.add_argument("--concurrency", type=int, default=10, help="Requests at once.")
-        parser.add_argument("--timeout", type=float, default=10.0, help="Seconds per request.")
+        parser.add_argument("--timeout", type=seconds, default=10.0, help="Seconds per request.")
         parser.add_argument(
             "--status",
             choices=Source.UrlStatus.values,
@@ -29,8 +44,6 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, concurrency, timeout, status, verbosity, **options):
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
-        if timeout <= 0:
-            raise CommandError("--timeout must be more than 0 seconds.")
         sources = Source.objects.order_by("id")
         if status:
             sources = sources.filter(url_status=status)
