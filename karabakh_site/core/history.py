@@ -8,10 +8,14 @@ those that existed just before the item's *next* version (or now, for the latest
 
 import datetime
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import CreateModel
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from . import services
@@ -65,6 +69,47 @@ def version_links(record, m2m_field) -> list[int]:
     target = m2m_field.m2m_reverse_field_name()
     rows = getattr(record, m2m_field.name).values_list(f"{target}_id", flat=True)
     return sorted(rows)
+
+
+def links_tracked_since(record, m2m_field) -> datetime.datetime | None:
+    """When versions began recording the links of ``m2m_field``: the time the migration creating
+    its history table was applied. None when every version records them (the table came with the
+    model, or no migration made it)."""
+    links_model = getattr(type(record), m2m_field.name).model
+    app_label = links_model._meta.app_label
+    created_by = _migrations_creating(app_label, links_model._meta.model_name)
+    if not created_by or not MigrationRecorder(connection).has_table():
+        return None
+    return (
+        MigrationRecorder.Migration.objects.filter(app=app_label, name__in=created_by)
+        .values_list("applied", flat=True)
+        .first()
+    )
+
+
+@functools.cache
+def _migrations_creating(app_label: str, model_name: str) -> tuple[str, ...]:
+    # The migration files do not change while the site runs; reading them once is enough.
+    loader = MigrationLoader(None, load=False)
+    loader.load_disk()
+    return tuple(
+        migration_name
+        for (app, migration_name), migration in loader.disk_migrations.items()
+        if app == app_label
+        and any(
+            isinstance(operation, CreateModel) and operation.name_lower == model_name
+            for operation in migration.operations
+        )
+    )
+
+
+def links_recorded(record, m2m_field) -> bool:
+    """Whether version ``record`` says which links it had, even none: versions saved before link
+    history existed have no link rows, which means "not recorded", not "no links"."""
+    if version_links(record, m2m_field):
+        return True
+    since = links_tracked_since(record, m2m_field)
+    return since is None or record.history_date >= since
 
 
 def latest_version_id(obj) -> int | None:
@@ -249,11 +294,11 @@ def restore_version(obj, record, *, by=None) -> bool:
 def _restore_links(obj, record, *, by, reason) -> bool:
     changed = False
     for m2m_field in m2m_fields(type(obj)):
-        ids = version_links(record, m2m_field)
-        if not ids:
-            # Nothing recorded: possibly a version from before links were tracked, so the
-            # current links stay rather than being wiped.
+        if not links_recorded(record, m2m_field):
+            # A version from before links were tracked: the current links stay rather than being
+            # wiped. A version that recorded an empty set is restored to no links.
             continue
+        ids = version_links(record, m2m_field)
         kept = list(m2m_field.related_model.objects.filter(pk__in=ids))
         manager = getattr(obj, m2m_field.name)
         if {item.pk for item in manager.all()} != {item.pk for item in kept}:
