@@ -22,6 +22,10 @@ from . import services
 from .models import Publishable, Source, Topic
 from .publishing import validate_citations
 
+# services.return_for_changes() refuses an empty comment with these words; the API checks first,
+# so the refusal is a 400 on the field before anything is written.
+RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
+
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageUrlField(serializers.Field):
@@ -108,15 +112,30 @@ class PublishableSerializer(StrictModelSerializer):
     services.publish(), which applies the source rule; the rule is also checked before anything is
     written, so a refusal is a 400 on ``status`` with the rule's message. Users without the
     publish permission get a 403 for any attempt to publish, withdraw or schedule.
+
+    Every change of ``status`` goes through the workflow services, so it is in the item's
+    workflow log (WorkflowEvent) with the user, as in the admin: draft → review is
+    submit_for_review(); an editor's review → draft is return_for_changes() and needs a
+    ``review_comment``; a contributor may take an item in review back to draft (the admin's form
+    allows it too) without one.
     """
 
     page_url = PageUrlField()
     citations = CitationSerializer(many=True, required=False)
+    review_comment = StrictCharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Editors: what needs to change, when returning an item in review to draft "
+        '("status": "draft"); required then, and refused with any other request. The author '
+        "sees it in the admin until the item is submitted again.",
+    )
     # Many-to-many fields written by slug; set after the item is saved.
     relation_fields: tuple[str, ...] = ()
 
     publishing_fields = [
-        "status", "publish_at", "withdraw_at", "is_published", "created_at", "updated_at",
+        "status", "review_comment", "publish_at", "withdraw_at", "is_published", "created_at",
+        "updated_at",
     ]  # fmt: skip
     is_published = serializers.BooleanField(
         read_only=True, help_text="Visible to readers now (published, and not scheduled)."
@@ -133,10 +152,35 @@ class PublishableSerializer(StrictModelSerializer):
             raise exceptions.ValidationError(missing)
         return citations
 
+    def validate_review_comment(self, comment):
+        return comment.strip()
+
+    def _check_review_comment(self, attrs, may_publish_model):
+        """A comment belongs to an editor returning an item in review; that return needs one."""
+        saved = self.instance.status if self.instance else None
+        returning = (
+            may_publish_model
+            and saved == Publishable.Status.IN_REVIEW
+            and attrs.get("status") == Publishable.Status.DRAFT
+        )
+        comment = attrs.get("review_comment", "")
+        if returning and not comment:
+            raise exceptions.ValidationError({"review_comment": [RETURN_NEEDS_COMMENT]})
+        if not returning and "review_comment" in attrs:
+            raise exceptions.ValidationError(
+                {
+                    "review_comment": [
+                        "A comment goes with an editor returning an item in review to draft "
+                        '("status": "draft"); this request does not do that.'
+                    ]
+                }
+            )
+
     def validate(self, attrs):
         model = self.Meta.model
         user = self.context["request"].user
         instance = self.instance
+        self._check_review_comment(attrs, may_publish(user, model))
         if not may_publish(user, model):
             if attrs.get("status") in {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}:
                 raise exceptions.PermissionDenied(
@@ -150,7 +194,7 @@ class PublishableSerializer(StrictModelSerializer):
 
         candidate = copy.copy(instance) if instance else model()
         for name, value in attrs.items():
-            if name != "citations" and name not in self.relation_fields:
+            if name not in {"citations", "review_comment"} and name not in self.relation_fields:
                 setattr(candidate, name, value)
         if "citations" in attrs:
             citation_count = len(attrs["citations"])
@@ -191,35 +235,56 @@ class PublishableSerializer(StrictModelSerializer):
         }
         return relations, validated_data.pop("citations", None)
 
+    def _move(self, item, previous, wanted, *, comment, user):
+        """Take ``item`` (saved with status ``previous``) to ``wanted`` through the workflow
+        services, which log the move with ``user``."""
+        Status = Publishable.Status
+        if wanted == previous:
+            return
+        if wanted == Status.PUBLISHED:
+            services.publish(item, by=user)
+        elif wanted == Status.WITHDRAWN:
+            services.withdraw(item, by=user)
+        elif previous == Status.DRAFT and wanted == Status.IN_REVIEW:
+            services.submit_for_review(item, by=user)
+        elif previous == Status.IN_REVIEW and wanted == Status.DRAFT and comment:
+            services.return_for_changes(item, comment=comment, by=user)
+        else:
+            # The moves with no service of their own, which the admin's form also makes: a
+            # contributor taking an item in review back, an editor reopening a public item.
+            item.status = wanted
+            item.updated_by = user
+            item._history_user = user
+            item.save()
+            services.record_transition(item, previous, by=user)
+
     @transaction.atomic
     def create(self, validated_data):
         user = self.context["request"].user
         relations, citations = self._split(validated_data)
+        validated_data.pop("review_comment", None)  # validate() refused it: nothing to return
         wanted = validated_data.pop("status", Publishable.Status.DRAFT)
+        # Saved as a draft first, so the move to any other status is logged as in the admin.
         item = self.Meta.model(**validated_data, created_by=user, updated_by=user)
-        item.status = Publishable.Status.DRAFT if wanted == Publishable.Status.PUBLISHED else wanted
+        item.status = Publishable.Status.DRAFT
         item.save()
         self._write_relations(item, relations, citations)
-        if wanted == Publishable.Status.PUBLISHED:
-            services.publish(item, by=user)
+        self._move(item, Publishable.Status.DRAFT, wanted, comment="", user=user)
         return item
 
     @transaction.atomic
     def update(self, instance, validated_data):
         user = self.context["request"].user
         relations, citations = self._split(validated_data)
+        comment = validated_data.pop("review_comment", "")
         previous = instance.status
         wanted = validated_data.pop("status", previous)
         for name, value in validated_data.items():
             setattr(instance, name, value)
         instance.updated_by = user
-        # A change of public state happens through the services, after the citations exist.
-        instance.status = previous if wanted in {Publishable.Status.PUBLISHED,
-                                                 Publishable.Status.WITHDRAWN} else wanted  # fmt: skip
+        # The fields and citations first, with the status unchanged; then the move, through the
+        # services (publishing needs the citations to exist).
         instance.save()
         self._write_relations(instance, relations, citations)
-        if wanted == Publishable.Status.PUBLISHED and previous != wanted:
-            services.publish(instance, by=user)
-        elif wanted == Publishable.Status.WITHDRAWN and previous != wanted:
-            services.withdraw(instance, by=user)
+        self._move(instance, previous, wanted, comment=comment, user=user)
         return instance

@@ -66,3 +66,15 @@ def test_creates_link_to_the_created_items_operations(schema):
     assert links["articles_retrieve"]["parameters"] == {"slug": "$response.body#/slug"}
     source_links = schema["paths"]["/api/v1/sources/"]["post"]["responses"]["201"]["links"]
     assert source_links["sources_destroy"]["parameters"] == {"id": "$response.body#/id"}
+
+
+@pytest.mark.parametrize("name", ["Article", "FAQEntry", "TimelineEntry"])
+def test_the_schema_takes_a_review_comment_on_writes_only(schema, name):
+    schemas = schema["components"]["schemas"]
+
+    for request in (f"{name}Request", f"Patched{name}Request"):
+        comment = schemas[request]["properties"]["review_comment"]
+        assert comment["type"] == "string" and comment["writeOnly"] is True
+        assert "returning an item in review" in comment["description"]
+        assert "review_comment" not in schemas[request].get("required", [])
+    assert "review_comment" not in schemas[name]["properties"]
