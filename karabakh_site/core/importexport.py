@@ -167,7 +167,7 @@ def _slugs(value) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [slug.strip() for slug in value.split(";") if slug.strip()]
+        return [slug.strip() for slug in _no_nul(value).split(";") if slug.strip()]
     if isinstance(value, list) and all(isinstance(slug, str) for slug in value):
         return [_no_nul(slug) for slug in value]
     raise ValueError("expected a list of slugs")

@@ -92,6 +92,7 @@ MALFORMED = {
         "summary: contains a NUL",
     ),
     "NUL in a topic slug": ("timeline", [{**EVENT, "topics": ["war\x00"]}], "contains a NUL"),
+    "NUL in a topics cell": ("timeline", [{**EVENT, "topics": "war\x00;peace"}], "contains a NUL"),
     "NUL in a citation url": (
         "timeline",
         [{**EVENT, "citations": [{"url": CITED_URL + "\x00"}]}],
