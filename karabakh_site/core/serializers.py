@@ -180,7 +180,6 @@ class PublishableSerializer(StrictModelSerializer):
         model = self.Meta.model
         user = self.context["request"].user
         instance = self.instance
-        self._check_review_comment(attrs, may_publish(user, model))
         if not may_publish(user, model):
             if attrs.get("status") in {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}:
                 raise exceptions.PermissionDenied(
@@ -191,6 +190,9 @@ class PublishableSerializer(StrictModelSerializer):
                     raise exceptions.PermissionDenied(
                         "You may save drafts and submit them for review; an editor schedules."
                     )
+
+        # After the 403s: a contributor who may not make this move hears that first.
+        self._check_review_comment(attrs, may_publish(user, model))
 
         candidate = copy.copy(instance) if instance else model()
         for name, value in attrs.items():

@@ -215,3 +215,13 @@ def test_a_faq_entry_returned_through_the_api_keeps_its_comment(as_editor, edito
     assert response.status_code == 200, response.json()
     assert FAQEntry.objects.get(pk=entry.pk).review_comment == "Too long."
     assert log(entry) == [(Status.IN_REVIEW, Status.DRAFT, editor, "Too long.")]
+
+
+def test_a_contributor_trying_to_withdraw_with_a_comment_hears_the_403_first(as_contributor):
+    ArticleFactory(slug="sent", status=Status.IN_REVIEW)
+
+    response = as_contributor.patch(
+        detail("sent"), {"status": "withdrawn", "review_comment": "Why?"}, format="json"
+    )
+
+    assert response.status_code == 403
