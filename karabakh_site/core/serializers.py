@@ -24,7 +24,6 @@ from .publishing import validate_citations
 
 # services.return_for_changes() refuses an empty comment with these words; the API checks first,
 # so the refusal is a 400 on the field before anything is written.
-RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -165,7 +164,7 @@ class PublishableSerializer(StrictModelSerializer):
         )
         comment = attrs.get("review_comment", "")
         if returning and not comment:
-            raise exceptions.ValidationError({"review_comment": [RETURN_NEEDS_COMMENT]})
+            raise exceptions.ValidationError({"review_comment": [services.RETURN_NEEDS_COMMENT]})
         if not returning and "review_comment" in attrs:
             raise exceptions.ValidationError(
                 {

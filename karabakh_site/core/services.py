@@ -14,6 +14,8 @@ from django.utils import timezone
 from .models import Publishable, WorkflowEvent
 from .publishing import validate_citations
 
+RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
+
 Status = Publishable.Status
 
 
@@ -72,7 +74,7 @@ def return_for_changes(item: Publishable, *, comment: str, by=None) -> Publishab
     """An editor sends an item in review back to draft, saying why; the contributor sees it."""
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError("Say what needs to change: a returned item needs a comment.")
+        raise ValidationError(RETURN_NEEDS_COMMENT)
     from_status = _saved_status(item)
     if from_status != Status.IN_REVIEW:
         raise ValidationError("Only an item in review can be returned.")
