@@ -7,8 +7,7 @@ from django.urls import reverse
 from articles.models import Article
 from faq.models import FAQEntry
 from karabakh_site.core.models import Publishable, WorkflowEvent
-from karabakh_site.core.services import RETURN_NEEDS_COMMENT
-from karabakh_site.core.services import workflow_events
+from karabakh_site.core.services import RETURN_NEEDS_COMMENT, workflow_events
 from tests.factories import ArticleFactory, FAQEntryFactory, TimelineEntryFactory
 
 pytestmark = pytest.mark.django_db
