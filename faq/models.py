@@ -4,7 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
-from karabakh_site.core.models import CitationBase, Publishable, Topic
+from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
 from karabakh_site.markdown import render_markdown
 
 
@@ -12,6 +12,8 @@ class FAQGroup(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = SharedRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name", "id"]

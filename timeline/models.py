@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
-from karabakh_site.core.models import CitationBase, Publishable, Topic
+from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
 from karabakh_site.markdown import render_markdown
 
 from . import dates
@@ -28,6 +28,8 @@ class Place(models.Model):
     name_ru = models.CharField("Russian name", max_length=100, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = SharedRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en", "id"]

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, importexport, services, source_health
 from .models import Publishable, Source, Topic
-from .publishing import may_change_shared_record, validate_citations
+from .publishing import ensure_not_expired, may_change_shared_record, validate_citations
 
 PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
 
@@ -498,6 +498,16 @@ class PublishableAdmin(EditorialAdmin):
                 raise ValidationError(
                     "You may save drafts and submit them for review; an editor publishes."
                 )
+            # Before clean() returns, form_self.instance still holds the saved status.
+            publishing_now = status == Publishable.Status.PUBLISHED and (
+                form_self.instance.pk is None
+                or form_self.instance.status != Publishable.Status.PUBLISHED
+            )
+            if publishing_now:
+                try:
+                    ensure_not_expired(cleaned.get("withdraw_at"))
+                except ValidationError as error:
+                    form_self.add_error(None, error)
             return cleaned
 
         form.clean = clean

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .clock import QueryTime
 from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
 from .urlnorm import normalise_url, url_key
 
@@ -54,10 +55,36 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SharedRecordQuerySet(models.QuerySet):
+    """Records with no status of their own that published items use (topics, places, FAQ
+    groups). Like sources, each is public only while a published item uses it, so a topic or
+    place that only drafts use does not reveal those drafts."""
+
+    def public(self):
+        used = Q()
+        # Every relation from a publishable model to this one: a foreign key (an entry's place)
+        # or a many-to-many (an article's topics), found through the model's reverse relations
+        # so core need not know the content apps.
+        for relation in self.model._meta.related_objects:
+            if issubclass(relation.related_model, Publishable):
+                published = relation.related_model.objects.published()
+                used |= Q(pk__in=published.values(relation.field.name))
+        return self.filter(used) if used else self.none()
+
+    def visible_to(self, user):
+        """Every record for users who may view them in the admin; public() ones for others."""
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self.all()
+        return self.public()
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = SharedRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -176,8 +203,11 @@ class Source(SearchIndexed, TimeStampedModel):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publish time that has passed and no withdraw time
-        that has. Every page, feed, sitemap, search and API read goes through here."""
-        now = timezone.now()
+        that has. Every page, feed, sitemap, search and API read goes through here.
+
+        "Now" is the time the query runs (QueryTime), not the time this queryset was built, so a
+        queryset kept on a class or in a Prefetch still follows the clock."""
+        now = QueryTime()
         return self.filter(
             Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now),
             status=Publishable.Status.PUBLISHED,

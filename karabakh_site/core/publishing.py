@@ -8,8 +8,13 @@ message are the same everywhere.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 NEEDS_SOURCE_MESSAGE = "Add at least one source before publishing."
+WITHDRAW_TIME_PASSED = (
+    "The withdraw time ({when}) has passed, so readers would not see the item. Clear the "
+    "withdraw time or set a later one to publish it."
+)
 
 # "[^2]" in Markdown points at the item's second citation.
 CITATION_MARKER = re.compile(r"\[\^(\d+)\]")
@@ -28,6 +33,17 @@ def ensure_publishable(item, *, citation_count: int | None = None) -> None:
         citation_count = item.citations.count() if item.pk else 0
     if citation_count < 1:
         raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+
+
+def ensure_not_expired(withdraw_at) -> None:
+    """Refuse a request to publish an item whose withdraw time has passed. Publishing it would
+    either hide it again at once or, if the time were dropped, bring back an item that was meant
+    to have expired; the editor decides which by clearing or moving the time."""
+    if withdraw_at is not None and withdraw_at <= timezone.now():
+        when = timezone.localtime(withdraw_at).strftime("%d %b %Y %H:%M")
+        raise ValidationError(
+            {"withdraw_at": WITHDRAW_TIME_PASSED.format(when=when)}, code="expired"
+        )
 
 
 def cited_numbers(text: str) -> set[int]:

@@ -20,7 +20,7 @@ from karabakh_site.api_support import (
 
 from . import services
 from .models import Publishable, Source, Topic
-from .publishing import validate_citations
+from .publishing import ensure_not_expired, validate_citations
 
 # services.return_for_changes() refuses an empty comment with these words; the API checks first,
 # so the refusal is a 400 on the field before anything is written.
@@ -209,9 +209,14 @@ class PublishableSerializer(StrictModelSerializer):
                 seen.add(key)
         else:
             citation_count = instance.citations.count() if instance else 0
+        publishing_now = attrs.get("status") == Publishable.Status.PUBLISHED and (
+            instance is None or instance.status != Publishable.Status.PUBLISHED
+        )
         try:
             candidate.clean()
             validate_citations(candidate, citation_count=citation_count)
+            if publishing_now:
+                ensure_not_expired(candidate.withdraw_at)
         except DjangoValidationError as error:
             raise_as_api_error(error)
         return attrs

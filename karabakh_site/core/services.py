@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Publishable, WorkflowEvent
-from .publishing import validate_citations
+from .publishing import ensure_not_expired, validate_citations
 
 RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
 
@@ -90,18 +90,23 @@ def return_for_changes(item: Publishable, *, comment: str, by=None) -> Publishab
 def publish(item: Publishable, *, by=None, at=None) -> Publishable:
     """Publish ``item`` now, or at ``at`` (a future time schedules it; nothing needs to run then).
 
-    Raises ValidationError with the source rule's message when the item has no citation.
+    Raises ValidationError with the source rule's message when the item has no citation, and
+    on ``withdraw_at`` when its withdraw time has passed: a past withdraw time is never dropped
+    to bring an expired item back.
     """
-    now = timezone.now()
+    ensure_not_expired(item.withdraw_at)
+    return _mark_published(item, by=by, at=at)
+
+
+def _mark_published(item: Publishable, *, by=None, at=None) -> Publishable:
+    """publish() without the expiry check, for records written as they are (imports, restores):
+    an expired item stays published in status and hidden by its past withdraw time."""
     from_status = _saved_status(item)
     item.status = Publishable.Status.PUBLISHED
     if at is not None:
         item.publish_at = at
     elif item.publish_at is None:
-        item.publish_at = now
-    if item.withdraw_at is not None and item.withdraw_at <= now:
-        # An old withdraw time would hide the item again at once.
-        item.withdraw_at = None
+        item.publish_at = timezone.now()
     item.review_comment = ""
     _stamp(item, by)
     item.save()
@@ -177,7 +182,7 @@ def save_with_citations(
                 citation._change_reason = change_reason
             citation.save()
     if publish_later:
-        publish(item, by=by)
+        _mark_published(item, by=by)
     else:
         record_transition(item, from_status, by=by)
     return True
