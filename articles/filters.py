@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from karabakh_site.core.filters import visible_records
 from karabakh_site.core.models import Topic
 
 from .models import Article
@@ -18,7 +19,7 @@ class ArticleFilter(django_filters.FilterSet):
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.all(),
+        queryset=visible_records(Topic),
         empty_label="All topics",
     )
     year = YearFilter(

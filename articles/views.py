@@ -5,7 +5,6 @@ from django.views.generic import DetailView, ListView
 
 from faq.models import FAQEntry
 from karabakh_site.core import jsonld
-from karabakh_site.core.models import Topic
 from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
 from timeline.models import TimelineEntry
 
@@ -14,15 +13,18 @@ from .models import Article, ArticleCitation
 
 
 class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
-    queryset = Article.objects.published().prefetch_related("topics")
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
 
+    def get_unfiltered_queryset(self):
+        # Built per request: what is published depends on the time (see core.clock).
+        return Article.objects.published().prefetch_related("topics")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["topics"] = list(Topic.objects.all())
+        context["topics"] = list(self.filterset.form.fields["topic"].queryset)
         context["years"] = [
             moment.year
             for moment in Article.objects.published().dates("publish_at", "year", order="DESC")
@@ -37,22 +39,30 @@ class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
 
 
 class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
-    queryset = Article.objects.prefetch_related(
-        "topics",
-        "corrections",
-        Prefetch("citations", queryset=ArticleCitation.objects.select_related("source")),
-        # Related content is shown only once published, even beside a previewed draft.
-        Prefetch(
-            "timeline_entries",
-            queryset=TimelineEntry.objects.published().select_related("place"),
-            to_attr="published_timeline_entries",
-        ),
-        Prefetch(
-            "faq_entries",
-            queryset=FAQEntry.objects.published().select_related("group"),
-            to_attr="published_faq_entries",
-        ),
-    )
+    model = Article
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "topics",
+                "corrections",
+                Prefetch("citations", queryset=ArticleCitation.objects.select_related("source")),
+                # Related content is shown only once published, even beside a previewed draft.
+                Prefetch(
+                    "timeline_entries",
+                    queryset=TimelineEntry.objects.published().select_related("place"),
+                    to_attr="published_timeline_entries",
+                ),
+                Prefetch(
+                    "faq_entries",
+                    queryset=FAQEntry.objects.published().select_related("group"),
+                    to_attr="published_faq_entries",
+                ),
+            )
+        )
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 

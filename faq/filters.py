@@ -2,6 +2,7 @@
 
 import django_filters
 
+from karabakh_site.core.filters import visible_records
 from karabakh_site.core.models import Topic
 
 from .models import FAQEntry, FAQGroup
@@ -12,14 +13,14 @@ class FAQFilter(django_filters.FilterSet):
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.all(),
+        queryset=visible_records(Topic),
         empty_label="All topics",
     )
     group = django_filters.ModelChoiceFilter(
         label="Group",
         field_name="group",
         to_field_name="slug",
-        queryset=FAQGroup.objects.all(),
+        queryset=visible_records(FAQGroup),
         empty_label="All groups",
     )
 

@@ -4,11 +4,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 
 from karabakh_site.core import jsonld
-from karabakh_site.core.models import Topic
 from karabakh_site.core.views import FilteredListMixin, ReaderPageMixin
 
 from .filters import FAQFilter
-from .models import FAQCitation, FAQEntry, FAQGroup
+from .models import FAQCitation, FAQEntry
 
 
 class FAQIndexView(ReaderPageMixin, FilteredListMixin, ListView):
@@ -32,8 +31,9 @@ class FAQIndexView(ReaderPageMixin, FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["topics"] = list(Topic.objects.all())
-        context["groups"] = list(FAQGroup.objects.all())
+        fields = self.filterset.form.fields
+        context["topics"] = list(fields["topic"].queryset)
+        context["groups"] = list(fields["group"].queryset)
         context["preview"] = any(not entry.is_published for entry in context["entries"])
         return context
 

@@ -55,7 +55,7 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.order_by("id")
+        return Topic.objects.public().order_by("id")
 
 
 SITEMAPS = {

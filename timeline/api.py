@@ -98,6 +98,10 @@ class PlaceViewSet(ArchiveViewSet):
     ordering = ["name_en", "id"]
     ordering_fields = ["name_en", "slug", "id"]
 
+    def get_queryset(self):
+        # Readers see a place once a published entry names it, as with sources.
+        return Place.objects.visible_to(self.request.user)
+
     class filterset_class(django_filters.FilterSet):
         q = TextFilter(field_names=["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"])
 

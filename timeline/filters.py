@@ -7,6 +7,7 @@ Dates filter by overlap with the period an entry covers at its precision, using 
 import django_filters
 from django import forms
 
+from karabakh_site.core.filters import visible_records
 from karabakh_site.core.models import Topic
 
 from .models import TimelineEntry
@@ -29,7 +30,7 @@ class TimelineFilter(django_filters.FilterSet):
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.all(),
+        queryset=visible_records(Topic),
         empty_label="All topics",
     )
     date_after = django_filters.DateFilter(

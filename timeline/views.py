@@ -5,7 +5,6 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article
 from karabakh_site.core import jsonld
-from karabakh_site.core.models import Topic
 from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
 
 from .chart import BAR_WIDTH, events_per_year
@@ -22,16 +21,19 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
 
     PER_PAGE = 100
 
-    queryset = (
-        TimelineEntry.objects.published()
-        .select_related("place")
-        .prefetch_related("topics", CITATIONS)
-        .order_by("date", "id")
-    )
     filterset_class = TimelineFilter
     template_name = "timeline/timeline.html"
     context_object_name = "entries"
     paginate_by = PER_PAGE
+
+    def get_unfiltered_queryset(self):
+        # Built per request: what is published depends on the time (see core.clock).
+        return (
+            TimelineEntry.objects.published()
+            .select_related("place")
+            .prefetch_related("topics", CITATIONS)
+            .order_by("date", "id")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -45,7 +47,7 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
         )
         context["chart"] = events_per_year(counts, href=self.year_links(counts, context))
         context["bar_width"] = BAR_WIDTH
-        context["topics"] = list(Topic.objects.all())
+        context["topics"] = list(self.filterset.form.fields["topic"].queryset)
         context["categories"] = TimelineEntry.Category.choices
         return context
 
@@ -75,15 +77,24 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
 
 
 class TimelineEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
-    queryset = TimelineEntry.objects.select_related("place").prefetch_related(
-        "topics",
-        CITATIONS,
-        Prefetch(
-            "related_articles",
-            queryset=Article.objects.published(),
-            to_attr="published_articles",
-        ),
-    )
+    model = TimelineEntry
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("place")
+            .prefetch_related(
+                "topics",
+                CITATIONS,
+                Prefetch(
+                    "related_articles",
+                    queryset=Article.objects.published(),
+                    to_attr="published_articles",
+                ),
+            )
+        )
+
     template_name = "timeline/entry_detail.html"
     context_object_name = "entry"
 

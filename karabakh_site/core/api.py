@@ -212,6 +212,10 @@ class TopicViewSet(ArchiveViewSet):
     ordering = ["name", "id"]
     ordering_fields = ["name", "slug", "id"]
 
+    def get_queryset(self):
+        # Readers see a topic once a published item uses it, as with sources.
+        return Topic.objects.visible_to(self.request.user)
+
     class filterset_class(django_filters.FilterSet):
         q = TextFilter(field_names=["name", "description"])
 

@@ -6,6 +6,17 @@ from django.core.validators import RegexValidator
 from .models import Source
 
 
+def visible_records(model):
+    """The ``queryset`` of a filter choosing topics, places or FAQ groups: a callable, so it is
+    built for each request, with only the records the request's user may see (public ones for
+    readers; see SharedRecordQuerySet)."""
+
+    def queryset(request):
+        return model.objects.visible_to(getattr(request, "user", None))
+
+    return queryset
+
+
 class SourceFilter(django_filters.FilterSet):
     publisher = django_filters.CharFilter(label="Publisher", max_length=200)
     kind = django_filters.ChoiceFilter(

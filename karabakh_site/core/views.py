@@ -56,7 +56,7 @@ class PreviewMixin:
     def can_preview(self) -> bool:
         if not hasattr(self, "_can_preview"):
             user = self.request.user
-            opts = self.queryset.model._meta
+            opts = self.model._meta
             self._can_preview = user.is_authenticated and user.has_perm(
                 f"{opts.app_label}.change_{opts.model_name}"
             )
@@ -186,7 +186,7 @@ class TopicListView(ReaderPageMixin, ListView):
         from faq.models import FAQEntry
         from timeline.models import TimelineEntry
 
-        return Topic.objects.annotate(
+        return Topic.objects.public().annotate(
             article_count=_published_count(Article),
             faq_count=_published_count(FAQEntry),
             event_count=_published_count(TimelineEntry),
@@ -197,9 +197,12 @@ class TopicListView(ReaderPageMixin, ListView):
 
 
 class TopicDetailView(ReaderPageMixin, DetailView):
-    model = Topic
     template_name = "core/topic_detail.html"
     context_object_name = "topic"
+
+    def get_queryset(self):
+        # A topic that only drafts use would reveal them: 404 until a published item uses it.
+        return Topic.objects.public()
 
     def get_context_data(self, **kwargs):
         from articles.models import Article
