@@ -1,0 +1,298 @@
+"""Every way content reaches someone who may not see drafts, checked for items in every state,
+before and after the clock passes their publish and withdraw times, in one process.
+
+The world: for each content kind, one item in each state (draft, in review, scheduled, published,
+withdrawn, expiring by its withdraw time, deleted), each with a topic, a source (and, for timeline
+entries, a place; for FAQ entries, a group) of its own, so shared records are checked with their
+items. Every record is named by a token (``ZQARTICLESCHEDULED``, its slug in lower case) that shows
+wherever the record does; where only its URL shows (a sitemap), the URL does.
+
+Each channel is requested at three moments: now (T0), after the scheduled items' publish time
+(T1), and after the expiring items' withdraw time (T2). The lists are first served at T0, before
+the clock moves, so anything that froze "now" when a view was first used shows up at T1 and T2.
+At every moment, on every channel, anonymously and with a token of a user without permissions:
+no record of an item readers cannot see appears, and the channel shows what it is meant to show.
+
+A URL pattern outside the admin that is neither a channel here nor listed as carrying no content
+fails test_every_url_pattern_is_a_channel_here, so a new channel cannot be added unchecked.
+"""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles.models import Correction
+from karabakh_site.core import services
+from tests.factories import (
+    ArticleFactory,
+    FAQEntryFactory,
+    FAQGroupFactory,
+    PlaceFactory,
+    SourceFactory,
+    TimelineEntryFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+T1 = T0 + datetime.timedelta(hours=2)  # the scheduled items' publish time has passed
+T2 = T0 + datetime.timedelta(hours=4)  # the expiring items' withdraw time has passed
+SCHEDULED_AT = T0 + datetime.timedelta(hours=1)
+WITHDRAW_AT = T0 + datetime.timedelta(hours=3)
+
+STATES = ["draft", "review", "scheduled", "published", "withdrawn", "expiring", "deleted"]
+KINDS = {"article": ArticleFactory, "faq": FAQEntryFactory, "timeline": TimelineEntryFactory}
+# A word every item and source carries, so one search finds them all.
+SEARCH_WORD = "MARMALADE"
+
+
+def visible(state: str, moment: datetime.datetime) -> bool:
+    if state == "published":
+        return True
+    if state == "scheduled":
+        return moment >= SCHEDULED_AT
+    if state == "expiring":
+        return moment < WITHDRAW_AT
+    return False
+
+
+@dataclass
+class Record:
+    """One thing a reader may or may not see: an item, or a topic/source/place/group of one."""
+
+    type: str  # article, faq, timeline, topic, source, place, group
+    state: str  # the state of the item it belongs to
+    token: str  # its name; the slug is the same in lower case
+    obj: object = None
+    # Besides the token, what shows the record where its name does not (a sitemap lists URLs).
+    path: str = ""
+
+    def shown_in(self, body: str) -> bool:
+        return self.token in body or bool(self.path and self.path in body)
+
+    def named_in(self, body: str) -> bool:
+        # A 404 page may repeat the URL it was asked for; only the name shows the record there.
+        return self.token in body
+
+
+@dataclass
+class World:
+    records: list[Record] = field(default_factory=list)
+
+    def of(self, *types):
+        return [record for record in self.records if record.type in types]
+
+
+def build_world() -> World:
+    world = World()
+    for kind, factory in KINDS.items():
+        for state in STATES:
+            token = f"ZQ{kind}{state}".upper()
+            slug = token.lower()
+            topic = TopicFactory(slug=f"zt{kind}{state}", name=f"ZT{kind}{state}".upper())
+            source = SourceFactory(
+                title=f"{SEARCH_WORD} ZS{kind}{state}".upper(), url=f"https://example.org/{slug}"
+            )
+            fields = {"slug": slug}
+            if kind == "article":
+                fields |= {"title": f"{SEARCH_WORD} {token}", "standfirst": f"About {token}."}
+            elif kind == "faq":
+                group = FAQGroupFactory(slug=f"zg{state}", name=f"ZG{state}".upper())
+                fields |= {"question": f"{SEARCH_WORD} {token}?", "group": group}
+            else:
+                place = PlaceFactory(slug=f"zp{state}", name_en=f"ZP{state}".upper())
+                fields |= {"title": f"{SEARCH_WORD} {token}", "place": place, "key_event": True}
+            item = factory(**fields, status="draft", citations=0)
+            item.citations.model.objects.create(
+                **{item.citations.model.item_field: item}, source=source, position=1
+            )
+            if state == "review":
+                services.submit_for_review(item)
+            elif state != "draft":
+                at = SCHEDULED_AT if state == "scheduled" else T0 - datetime.timedelta(hours=1)
+                services.publish(item, at=at)
+            item.topics.add(topic)
+            if kind == "article":
+                Correction.objects.create(article=item, text=f"Corrected {token}.")
+            if state == "withdrawn":
+                services.withdraw(item)
+            elif state == "expiring":
+                item.withdraw_at = WITHDRAW_AT
+                item.save()
+            world.records += [
+                Record(kind, state, token, item, path=item_path(kind, item)),
+                Record("topic", state, topic.name, topic, path=f"/topics/{topic.slug}/"),
+                Record("source", state, f"ZS{kind}{state}".upper(), source,
+                       path=f"/sources/{source.pk}/"),
+            ]  # fmt: skip
+            if kind == "faq":
+                world.records.append(Record("group", state, group.name, group))
+            if kind == "timeline":
+                world.records.append(Record("place", state, place.name_en, place))
+            if state == "deleted":
+                item.delete()
+    return world
+
+
+def item_path(kind, item) -> str:
+    return "" if kind == "faq" else item.get_absolute_url()
+
+
+@dataclass
+class Channel:
+    name: str  # the URL pattern's name
+    shows: tuple[str, ...] = ()  # record types every visible one of which must appear
+    query: dict = field(default_factory=dict)
+    # For JSON-LD: also check the page's structured data alone shows these types.
+    jsonld_shows: tuple[str, ...] = ()
+
+
+@dataclass
+class DetailChannel:
+    name: str
+    type: str  # the record type it shows, one per URL
+    key: str = "slug"  # the URL keyword, read from the record's object
+
+
+LISTS = [
+    Channel("home", ("article", "faq", "timeline")),
+    Channel("search", ("article", "faq", "timeline", "source"), {"q": SEARCH_WORD}),
+    Channel("articles:list", ("article", "topic"), jsonld_shows=("article",)),
+    Channel("articles:feed-rss", ("article",)),
+    Channel("articles:feed-atom", ("article",)),
+    Channel("articles:corrections-feed", ("article",)),
+    Channel("faq:index", ("faq", "topic", "group"), jsonld_shows=("faq",)),
+    Channel("timeline:list", ("timeline", "topic", "place"), jsonld_shows=("timeline",)),
+    Channel("timeline:feed-rss", ("timeline",)),
+    Channel("timeline:feed-atom", ("timeline",)),
+    Channel("core:source-list", ("source",)),
+    Channel("core:topic-list", ("topic",)),
+    Channel("sitemap", ("article", "timeline", "source", "topic")),
+    Channel("api:article-list", ("article",)),
+    Channel("api:faqentry-list", ("faq",)),
+    Channel("api:timelineentry-list", ("timeline",)),
+    Channel("api:timelineentry-timelinejs", ("timeline",)),
+    Channel("api:place-list", ("place",)),
+    Channel("api:source-list", ("source",), {"page_size": 100}),
+    Channel("api:topic-list", ("topic",), {"page_size": 100}),
+    Channel("api:search", ("article", "faq", "timeline", "source"), {"q": SEARCH_WORD}),
+]
+
+DETAILS = [
+    DetailChannel("articles:detail", "article"),
+    DetailChannel("timeline:detail", "timeline"),
+    DetailChannel("core:source-detail", "source", key="pk"),
+    DetailChannel("core:topic-detail", "topic"),
+    DetailChannel("api:article-detail", "article"),
+    DetailChannel("api:faqentry-detail", "faq"),
+    DetailChannel("api:timelineentry-detail", "timeline"),
+    DetailChannel("api:source-detail", "source", key="pk"),
+    DetailChannel("api:topic-detail", "topic"),
+    DetailChannel("api:place-detail", "place"),
+]
+
+# URL patterns that carry no content of the archive's items (still checked for leaks).
+NO_CONTENT = ["robots", "healthz", "api:api-root", "api:schema", "api:docs", "api:redoc"]
+
+
+def pattern_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= pattern_names(entry, inner)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_url_pattern_is_a_channel_here():
+    covered = {c.name for c in LISTS} | {c.name for c in DETAILS} | set(NO_CONTENT)
+
+    assert pattern_names() - covered == set()
+
+
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def jsonld_text(body: str) -> str:
+    return " ".join(json.dumps(json.loads(block)) for block in JSONLD.findall(body))
+
+
+def check_moment(client, world, moment, who) -> list[str]:
+    """Every channel at ``moment``; returns what is wrong, one line each."""
+    faults = []
+    hidden = [r for r in world.records if not visible(r.state, moment)]
+
+    def leaks(url, body, asked_for=None):
+        for record in hidden:
+            shown = record.named_in if record is asked_for else record.shown_in
+            if shown(body):
+                faults.append(f"{who} {moment:%H:%M} {url}: shows {record.type} {record.token}")
+
+    for channel in LISTS + [Channel(name) for name in NO_CONTENT]:
+        url = reverse(channel.name)
+        response = client.get(url, channel.query)
+        if response.status_code != 200:
+            faults.append(f"{who} {moment:%H:%M} {url}: answered {response.status_code}")
+            continue
+        body = response.content.decode()
+        leaks(url, body)
+        parts = [(channel.shows, body, "")]
+        if channel.jsonld_shows:
+            parts.append((channel.jsonld_shows, jsonld_text(body), " (JSON-LD)"))
+        for types, text, where in parts:
+            for record in world.of(*types):
+                if visible(record.state, moment) and not record.shown_in(text):
+                    faults.append(
+                        f"{who} {moment:%H:%M} {url}{where}: misses {record.type} {record.token}"
+                    )
+
+    for channel in DETAILS:
+        for record in world.of(channel.type):
+            value = record.obj.pk if channel.key == "pk" else record.obj.slug
+            url = reverse(channel.name, kwargs={channel.key: value})
+            response = client.get(url)
+            wanted = 200 if visible(record.state, moment) else 404
+            if response.status_code != wanted:
+                faults.append(
+                    f"{who} {moment:%H:%M} {url}: answered {response.status_code}, not {wanted}"
+                )
+            leaks(url, response.content.decode(), asked_for=record)
+    return faults
+
+
+def clients():
+    nobody = UserFactory(username="no-permissions", is_staff=False)
+    with_token = APIClient()
+    with_token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nobody).key}")
+    return {"anonymous": APIClient(), "token without permission": with_token}
+
+
+def test_every_channel_shows_exactly_what_is_published_as_the_clock_moves(settings):
+    settings.API_ANON_THROTTLE_RATE = "100000/minute"
+    with time_machine.travel(T0, tick=False) as clock:
+        world = build_world()
+        readers = clients()
+        faults = []
+        # The same views serve all three moments: anything they built once, at the first
+        # request, would still hold T0's "now" at T1 and T2.
+        for moment in (T0, T1, T2):
+            clock.move_to(moment)
+            assert timezone.now() == moment
+            for who, client in readers.items():
+                faults += check_moment(client, world, moment, who)
+
+    assert faults == []
