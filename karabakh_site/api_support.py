@@ -10,7 +10,8 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import ProtectedError
@@ -25,6 +26,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from karabakh_site.core import changes
 from karabakh_site.core.models import Publishable
 from karabakh_site.core.publishing import may_change_shared_record
 
@@ -93,10 +95,53 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
 
 class AnonymousThrottle(AnonRateThrottle):
     """Anonymous clients only, per IP address, at settings.API_ANON_THROTTLE_RATE (read on each
-    request, so a changed setting applies at once)."""
+    request, so a changed setting applies at once): at most that many requests in each window of
+    the period (a minute from :00, an hour from :00, ...), Retry-After the end of the window.
+
+    The count lives in the shared cache and only ever goes up by one per request: the first
+    request of a window adds the key, later ones increment it. DRF's own throttle reads a list of
+    times and writes it back, so workers that overlap overwrite each other's requests. On Redis
+    (add is SET NX, incr is INCR) the count is exact under any concurrency; the database cache's
+    add is atomic (a unique key) but its increment is a read then a write, so requests from one
+    client that arrive at the same instant may count as one."""
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE
+
+    def allow_request(self, request, view):
+        self.key = self.get_cache_key(request, view)
+        if self.rate is None or self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        # Kept a whole period past its window, so a key is never incremented after it expired.
+        timeout = math.ceil(self.window_ends - self.now) + self.duration
+        count = self._count(f"{self.key}:{window}", timeout)
+        return count <= self.num_requests or self.throttle_failure()
+
+    def _count(self, key: str, timeout: int) -> int:
+        cache = caches["default"]  # The backend itself (DRF's is a proxy to it).
+        if type(cache).incr is not BaseCache.incr:
+            # A native increment (Redis, local memory): atomic, and it keeps the key's timeout.
+            try:
+                return cache.incr(key)
+            except ValueError:
+                if cache.add(key, 1, timeout):
+                    return 1
+                return cache.incr(key)
+        # The generic increment writes the value back with the default timeout, which would end
+        # a window of an hour after five idle minutes; write it back with the window's.
+        count = cache.get(key)
+        if count is None:
+            if cache.add(key, 1, timeout):
+                return 1
+            count = cache.get(key, 0)
+        cache.set(key, count + 1, timeout)
+        return count + 1
+
+    def wait(self):
+        return self.window_ends - self.now
 
 
 class ArchivePagination(PageNumberPagination):
@@ -204,33 +249,30 @@ class WhitelistOrderingFilter(OrderingFilter):
 # Conditional GET -------------------------------------------------------------------------------
 
 
-def _first_served(path: str, etag: str) -> float:
-    """When this exact representation of ``path`` was first served, remembered in the shared
-    cache. Used as Last-Modified: it is exact for lists, search results and embedded records,
-    where no single row's updated_at would notice a deletion or an edited source."""
-    key = "api-first-served:" + hashlib.sha256(f"{path}\n{etag}".encode()).hexdigest()
-    now = time.time()
-    # A day at most, so clients' distinct URLs cannot pile up in the cache; after that an
-    # unchanged representation gets a later date, which costs a client one full answer.
-    cache.add(key, now, timeout=24 * 3600)
-    return cache.get(key, now)
-
-
-def _not_modified(request, etag: str, last_modified: float) -> bool:
+def _not_modified(request, etag: str, last_modified) -> bool:
     # RFC 9110 13.2.2: If-None-Match, when present, decides alone.
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match:
         tags = parse_etags(if_none_match)
         return tags == ["*"] or etag.removeprefix("W/") in {t.removeprefix("W/") for t in tags}
+    if last_modified is None:
+        return False
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and int(last_modified) <= since
+    return since is not None and int(last_modified.timestamp()) <= since
 
 
 class ApiViewMixin:
     """ETag, Last-Modified and 304s on every successful GET; Cache-Control on every response:
-    public for anonymous reads (which only ever see published content), private otherwise."""
+    public for anonymous reads (which only ever see published content), private otherwise.
+
+    The ETag is a hash of the body. Last-Modified is the site-wide content clock
+    (core.changes.last_modified), read after the answer is built and judged against the time the
+    request started, so it is the same from every worker and never earlier than a change the
+    answer depends on; when no such date can be given, only the ETag is sent."""
 
     def initial(self, request, *args, **kwargs):
+        # Before any query for the answer (see core.changes.last_modified).
+        self.content_read_from = time.time()
         super().initial(request, *args, **kwargs)
         # "?ordering=" or "?updated_since=" would otherwise mean "no filter" silently.
         empty = sorted({name for name, value in request.query_params.items() if value == ""})
@@ -245,11 +287,13 @@ class ApiViewMixin:
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response.render()
             etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
-            last_modified = _first_served(request.get_full_path(), etag)
+            started = getattr(self, "content_read_from", None)
+            last_modified = changes.last_modified(started) if started is not None else None
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified.timestamp())
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and anonymous:
             patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
         elif request.method in ("GET", "HEAD") and response.status_code in (200, 304):

@@ -74,9 +74,15 @@ def database_config(url: str | None) -> dict:
 
 
 def cache_config(url: str | None) -> dict:
-    """Local memory when CACHE_URL is unset; redis://, rediss://, locmem:// or dummy:// otherwise."""
+    """The database cache when CACHE_URL is unset; redis://, rediss://, locmem:// or dummy://
+    otherwise. The default is shared by every worker and instance on the same database (throttle
+    counts must be), unlike local memory, which each process keeps for itself. Its table is made
+    by `migrate` (see core.apps)."""
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
         config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -376,3 +376,19 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ContentChange(models.Model):
+    """The site-wide content clock behind Last-Modified (see core.changes). A write that readers
+    can see inserts a row in its own transaction (``at`` empty: committed but not yet dated), and
+    dates it once committed; only the newest dated row is kept. Rows, not one shared row, so
+    concurrent editors never wait on each other's transactions."""
+
+    at = models.DateTimeField(null=True, help_text="When readers could first see the change.")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="content_change_at")]
+
+    def __str__(self):
+        return f"change {self.pk} at {self.at or 'pending'}"

@@ -1,7 +1,11 @@
 """What every API response shares: conditional GET, cache headers, throttling, CORS, JSON errors."""
 
+import datetime as dt
+from contextlib import contextmanager
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.http import http_date
 
 from tests.factories import ArticleFactory
@@ -9,6 +13,26 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/articles/"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, time_machine):
+    """The writes in its block dated as a commit dates them, and the clock a second on.
+
+    A test's transaction never commits, so the content clock would see its writes as pending and
+    send no Last-Modified; and no Last-Modified falls in the second a request starts."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        time_machine.move_to(timezone.now() + dt.timedelta(seconds=1))
+
+    return block
+
+
+# A fixed-window throttle counts from the start of each minute: tests start well inside one.
+IN_A_MINUTE = pytest.mark.time_machine(dt.datetime(2026, 3, 2, 12, 0, 5, tzinfo=dt.UTC), tick=False)
 
 
 @pytest.mark.parametrize(
@@ -28,8 +52,11 @@ LIST = "/api/v1/articles/"
         "/api/v1/docs/",
     ],
 )
-def test_every_get_has_an_etag_and_last_modified_and_answers_304_when_unchanged(anonymous, url):
-    ArticleFactory(slug="shusha", title="Shusha")
+def test_every_get_has_an_etag_and_last_modified_and_answers_304_when_unchanged(
+    anonymous, committed, url
+):
+    with committed():
+        ArticleFactory(slug="shusha", title="Shusha")
 
     first = anonymous.get(url)
     by_tag = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -55,8 +82,9 @@ def test_a_changed_representation_gets_a_new_etag_and_a_full_answer(anonymous):
     assert "Shusha / Shushi" in again.content.decode()
 
 
-def test_if_none_match_decides_over_if_modified_since(anonymous):
-    ArticleFactory()
+def test_if_none_match_decides_over_if_modified_since(anonymous, committed):
+    with committed():
+        ArticleFactory()
     first = anonymous.get(LIST)
 
     response = anonymous.get(
@@ -91,6 +119,7 @@ def test_errors_are_not_cached(anonymous):
     assert "no-store" in anonymous.get("/api/v1/articles/missing/")["Cache-Control"]
 
 
+@IN_A_MINUTE
 @override_settings(API_ANON_THROTTLE_RATE="3/minute")
 def test_anonymous_clients_are_throttled_with_retry_after(anonymous):
     statuses = [anonymous.get(LIST).status_code for _ in range(4)]
@@ -98,8 +127,43 @@ def test_anonymous_clients_are_throttled_with_retry_after(anonymous):
     assert statuses == [200, 200, 200, 429]
     throttled = anonymous.get(LIST)
     assert throttled.status_code == 429
-    assert int(throttled["Retry-After"]) > 0
+    assert throttled["Retry-After"] == "55"  # The end of the minute, 12:00:05 to 12:01:00.
     assert "throttled" in throttled.json()["detail"]
+
+
+@IN_A_MINUTE
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_a_throttled_client_is_let_in_again_when_its_window_ends(anonymous, time_machine):
+    assert [anonymous.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+    time_machine.shift(55)
+
+    assert [anonymous.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@IN_A_MINUTE
+@override_settings(API_ANON_THROTTLE_RATE="2/hour")
+def test_a_window_longer_than_the_cache_default_timeout_keeps_its_count(anonymous, time_machine):
+    assert [anonymous.get(LIST).status_code for _ in range(2)] == [200, 200]
+
+    # Past the cache's default timeout (300 s): an increment that reset the key's timeout to it
+    # would have forgotten the count by now.
+    time_machine.shift(10 * 60)
+
+    assert anonymous.get(LIST).status_code == 429
+
+
+@IN_A_MINUTE
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_the_throttle_counts_in_the_shared_cache(anonymous):
+    from django.core.cache import caches
+
+    anonymous.get(LIST)
+    anonymous.get(LIST)
+
+    # What another worker would read: the count is in the default (database) cache.
+    key = "throttle_anon_127.0.0.1:" + str(int(timezone.now().timestamp()) // 60)
+    assert caches["default"].get(key) == 2
 
 
 @override_settings(API_ANON_THROTTLE_RATE="3/minute")

@@ -1,0 +1,184 @@
+"""The content clock: when anything a reader can see last changed, the same for every worker.
+
+Last-Modified is worth sending only if it is never earlier than a change the answer depends on;
+otherwise If-Modified-Since would get a 304 for an answer that has changed. Tracking that per URL
+or per process cannot see deletions and differs between workers, so the clock is site-wide and in
+the database: any change moves every Last-Modified (coarse), and the body-hash ETag stays the
+precise validator.
+
+How it stays right:
+
+- Every write to a model readers can see (the concrete models of core and the content apps, and
+  their many-to-many tables; not history records, the workflow log or this clock) records a
+  ContentChange row *before* it writes, in the same transaction, so the row becomes visible at
+  the same instant as the write. The row is pending (no date) until, after the commit, it is dated
+  with the clock's time and older rows are deleted.
+- last_modified() reads, in one query, the newest date, whether any change is pending, and the
+  newest publish and withdraw times that have passed of items in the published state (an item
+  going live or expiring changes lists without any write). It gives no date while a change is
+  pending, and none when the newest of those times falls in the second the request started: HTTP
+  dates have whole seconds, so a later change in that second would carry the same date.
+
+Why that is enough: if a date L is sent, every change visible when it was read was committed
+before the second S in which the request started (its date L is at least its commit time and
+less than S), and no publish or withdraw time fell between S and that read; so the answer was built
+from exactly the content as it stood at S. Any later change is dated, or its time falls, after
+that read and so at or after S, which puts the next date in a later second than L:
+If-Modified-Since: L is then refused. This assumes the workers' clocks agree (as scheduled
+publishing already does) and do not step backwards.
+"""
+
+import datetime as dt
+import math
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, Max, Q, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
+
+from .clock import QueryTime
+from .models import ContentChange, Publishable, WorkflowEvent
+
+# The apps whose models readers see, directly or embedded in what they read.
+CONTENT_APPS = ("core", "articles", "faq", "timeline")
+
+# A pending row this old belongs to a write that failed, or a process that died, before dating
+# it; the next change deletes it so Last-Modified comes back. A write is never this slow between
+# recording its change and committing in autocommit mode (inside a transaction a pending row is
+# only visible once committed, so deleting it early is safe: see _date()).
+ABANDONED = dt.timedelta(minutes=10)
+
+
+def watched_models() -> list[type]:
+    """The models whose writes move the clock, found through the app registry."""
+    found = []
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if issubclass(model, HistoricalChanges) or model in (WorkflowEvent, ContentChange):
+                continue
+            found.append(model)
+    return found
+
+
+class _DateOnCommit:
+    """The on-commit callback that dates a transaction's change; one per transaction."""
+
+    def __init__(self, pk: int, using: str):
+        self.pk, self.using, self.done = pk, using, False
+
+    def __call__(self):
+        self.done = True
+        _date(self.pk, self.using)
+
+
+def begin(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """Record a pending change before a write. Inside a transaction the row commits with the write
+    and is dated on commit, once per transaction (None is returned). In autocommit mode the row
+    commits at once; pass the returned id to end() after the write."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        return ContentChange.objects.using(using).create().pk
+    # A rolled-back savepoint drops its callbacks with its row, so a later write records anew.
+    scheduled = any(
+        isinstance(callback, _DateOnCommit) and not callback.done
+        for _, callback, _ in connection.run_on_commit
+    )
+    if not scheduled:
+        pk = ContentChange.objects.using(using).create().pk
+        transaction.on_commit(_DateOnCommit(pk, using), using=using)
+    return None
+
+
+def end(pk: int | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    if pk is not None:
+        _date(pk, using)
+
+
+@contextmanager
+def recording(using: str = DEFAULT_DB_ALIAS):
+    """Around writes that send no model signals (QuerySet.update(), bulk_update(), bulk_create())
+    to content readers see."""
+    pk = begin(using)
+    try:
+        yield
+    finally:
+        # Dating is always safe (it only moves the clock on), so a failed write still dates.
+        end(pk, using)
+
+
+def record(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A change already made by other means (a migration): dated now."""
+    end(begin(using), using)
+
+
+def _date(pk: int, using: str) -> None:
+    changes = ContentChange.objects.using(using)
+    with transaction.atomic(using=using):
+        # Deleted first, dated after: the date is then read after every row this deletes was
+        # committed, so it is no earlier than any of them, and the newest date never goes back.
+        stale = Q(at__isnull=False) | Q(started_at__lt=timezone.now() - ABANDONED)
+        changes.exclude(pk=pk).filter(stale).delete()
+        if not changes.filter(pk=pk).update(at=QueryTime()):
+            # Deleted as abandoned by another worker, or the table was flushed.
+            changes.create(at=QueryTime())
+
+
+def last_modified(started: float, using: str = DEFAULT_DB_ALIAS) -> dt.datetime | None:
+    """The Last-Modified of an answer built from the content after ``started`` (a time.time()
+    taken before the answer's first query; call this after its last one), or None when no date is
+    safe to send. One query."""
+    now = QueryTime()
+    fields = {"changed": Max("at"), "pending": Count("pk", filter=Q(at__isnull=True))}
+    for n, model in enumerate(
+        model for model in apps.get_models() if issubclass(model, Publishable)
+    ):
+        # Published items only: a draft's times change nothing a reader sees. An item whose
+        # withdraw time has passed still counts its publish time; that only makes the date later.
+        state = model._base_manager.filter(status=Publishable.Status.PUBLISHED).order_by()
+        for name in ("publish_at", "withdraw_at"):
+            passed = state.filter(**{f"{name}__lte": now}).order_by(f"-{name}").values(name)[:1]
+            fields[f"{name}_{n}"] = Max(Subquery(passed))
+    row = ContentChange.objects.using(using).aggregate(**fields)
+    if row.pop("pending") or row["changed"] is None:
+        return None  # A change readers may see has no date yet (or the clock was flushed).
+    latest = max(value for value in row.values() if value is not None)
+    if latest.timestamp() >= math.floor(started):
+        return None
+    return latest
+
+
+def _before_write(sender, instance, using, raw=False, **kwargs):
+    instance._content_change = begin(using)
+
+
+def _after_write(sender, instance, using, **kwargs):
+    end(instance.__dict__.pop("_content_change", None), using)
+
+
+def _many_to_many(sender, instance, action, using, **kwargs):
+    # Django runs add(), remove(), set() and clear() in a transaction, so pre_* is enough.
+    if action.startswith("pre_"):
+        instance._content_change = begin(using)
+    else:
+        end(instance.__dict__.pop("_content_change", None), using)
+
+
+def connect() -> None:
+    """Called from CoreConfig.ready(), once the app registry is complete."""
+    for model in watched_models():
+        uid = f"content-change-{model._meta.label_lower}"
+        pre_save.connect(_before_write, sender=model, dispatch_uid=uid)
+        post_save.connect(_after_write, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_before_write, sender=model, dispatch_uid=uid)
+        post_delete.connect(_after_write, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_many_to_many, sender=through, dispatch_uid=f"{uid}-{field.name}")
+
+
+def on_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate: migrations write content without model signals; date a change for them."""
+    record(using)
