@@ -131,6 +131,7 @@ class Command(BaseCommand):
             "kind": row.get("kind") or Source.Kind.OTHER,
             "archived_url": row.get("archived_url") or "",
             "archived_date": _date(row.get("archived_date")),
+            "last_verified": _date(row.get("last_verified")),
             "notes": row.get("notes") or "",
         }
         changed = source.pk is None or any(getattr(source, k) != v for k, v in values.items())
