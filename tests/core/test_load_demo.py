@@ -48,7 +48,20 @@ def test_the_demo_article_records_armenia_froze_its_csto_participation_in_2024()
     article = Article.objects.get()
     assert "froze" in article.body or "frozen" in article.body
     assert "2024" in article.body
-    assert article.corrections.exists()
+    # The seed text's error is an editor's note on sources: the article never printed it, so there
+    # is nothing to correct.
+    assert "Editor's note on sources" in article.body
+    assert not article.corrections.exists()
+
+
+def test_the_loader_reads_a_sources_last_verified_date(tmp_path):
+    data = tmp_path / "demo"
+    shutil.copytree(DATA_DIR, data)
+    sources = json.loads((data / "sources.json").read_text())
+    sources[0]["last_verified"] = "2026-01-31"
+    (data / "sources.json").write_text(json.dumps(sources))
+    call_command("load_demo", data_dir=data, stdout=StringIO())
+    assert str(Source.objects.get(url=sources[0]["url"]).last_verified) == "2026-01-31"
 
 
 def test_the_timeline_keeps_date_precision_from_the_research_data():
