@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.utils import timezone
 
+from . import changes
 from .models import Source
 
 USER_AGENT = "KarabakhArchive-LinkChecker/1.0 (+https://karabakh-archive.example/sources/)"
@@ -116,14 +117,16 @@ def record_results(results: Iterable[CheckResult]) -> int:
     now = timezone.now()
     checked = {result.source_id: result for result in results if result.status}
     changed = 0
-    for source in Source.objects.filter(pk__in=checked):
-        result = checked[source.pk]
-        if source.url_status != result.status:
-            source.url_status = result.status
-            source.last_checked_at = now
-            source._change_reason = f"check_sources: {result.detail}"[:100]
-            source.save(update_fields=["url_status", "last_checked_at", "updated_at"])
-            changed += 1
-        else:
-            Source.objects.filter(pk=source.pk).update(last_checked_at=now)
+    # The API shows last_checked_at, and update() sends no signals: tell the content clock.
+    with changes.recording():
+        for source in Source.objects.filter(pk__in=checked):
+            result = checked[source.pk]
+            if source.url_status != result.status:
+                source.url_status = result.status
+                source.last_checked_at = now
+                source._change_reason = f"check_sources: {result.detail}"[:100]
+                source.save(update_fields=["url_status", "last_checked_at", "updated_at"])
+                changed += 1
+            else:
+                Source.objects.filter(pk=source.pk).update(last_checked_at=now)
     return changed

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from articles.models import Article
 from faq.models import FAQEntry
+from karabakh_site.core import changes
 from karabakh_site.markdown import render_markdown
 from timeline.models import TimelineEntry
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
                 if html != getattr(item, target):
                     setattr(item, target, html)
                     changed.append(item)
-            if not dry_run:
-                model.objects.bulk_update(changed, [target], batch_size=500)
+            if not dry_run and changed:
+                # bulk_update sends no signals: tell the content clock readers' pages changed.
+                with changes.recording():
+                    model.objects.bulk_update(changed, [target], batch_size=500)
             verb = "would change" if dry_run else "changed"
             self.stdout.write(f"{model._meta.verbose_name_plural}: {verb} {len(changed)}")
