@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, TimeStampedModel, Topic
 from karabakh_site.markdown import render_markdown
 
@@ -25,6 +26,17 @@ class Article(Publishable):
         excluded_fields=["search_vector", "body_html"], m2m_fields=["topics"]
     )
 
+    content_kind = ContentKind(
+        name="article",
+        plural="Articles",
+        section="Articles",
+        noun=("article", "articles"),
+        title_field="title",
+        snippet_fields=("standfirst", "body"),
+        api_prefix="articles",
+        api_viewset="articles.api.ArticleViewSet",
+        topic_template="articles/topic_section.html",
+    )
     search_weights = {"title": "A", "standfirst": "B", "body": "C"}
     markdown_fields = ("body",)
     citation_anchor_prefix = "source"

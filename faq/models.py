@@ -4,6 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
+from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
 from karabakh_site.markdown import render_markdown
 
@@ -37,6 +38,18 @@ class FAQEntry(Publishable):
         excluded_fields=["search_vector", "answer_html"], m2m_fields=["topics", "related_articles"]
     )
 
+    content_kind = ContentKind(
+        name="faq",
+        plural="FAQ entries",
+        section="FAQ",
+        noun=("question", "questions"),
+        title_field="question",
+        snippet_fields=("answer",),
+        api_prefix="faq",
+        api_viewset="faq.api.FAQEntryViewSet",
+        list_related=("group",),
+        topic_template="faq/topic_section.html",
+    )
     search_weights = {"question": "A", "answer": "C"}
     markdown_fields = ("answer",)
 

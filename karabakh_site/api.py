@@ -14,14 +14,14 @@ from articles.api import ArticleViewSet
 from faq.api import FAQEntryViewSet
 from karabakh_site.api_support import ApiViewMixin
 from karabakh_site.core.api import SourceViewSet, TopicViewSet
-from karabakh_site.search import KINDS, MAX_QUERY_LENGTH, search
+from karabakh_site.search import MAX_QUERY_LENGTH, search, search_kinds
 from timeline.api import PlaceViewSet, TimelineEntryViewSet
 
 app_name = "api"
 
 
 class SearchHitSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KINDS)
+    kind = serializers.ChoiceField(choices=search_kinds())
     title = serializers.CharField()
     url = serializers.SerializerMethodField(help_text="The item in this API.")
     page_url = serializers.SerializerMethodField(help_text="The item's page on the site.")
@@ -64,7 +64,7 @@ class SearchView(ApiViewMixin, GenericAPIView):
             OpenApiParameter(
                 "kind",
                 OpenApiTypes.STR,
-                enum=list(KINDS),
+                enum=search_kinds(),
                 many=True,
                 explode=True,
                 description="Only these kinds (repeat the parameter for several).",
@@ -81,10 +81,11 @@ class SearchView(ApiViewMixin, GenericAPIView):
                 {"q": [f"Keep the search under {MAX_QUERY_LENGTH} characters."]}
             )
         kinds = request.query_params.getlist("kind") or None
-        unknown = sorted(set(kinds or ()) - set(KINDS))
+        known = search_kinds()
+        unknown = sorted(set(kinds or ()) - set(known))
         if unknown:
             raise exceptions.ValidationError(
-                {"kind": [f"Unknown kind {', '.join(unknown)}; choose from {', '.join(KINDS)}."]}
+                {"kind": [f"Unknown kind {', '.join(unknown)}; choose from {', '.join(known)}."]}
             )
         page = self.paginate_queryset(search(query, kinds=kinds))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -9,22 +9,27 @@ by the weight of the best field each matched.
 Readers only ever see published items; a source is searchable once a published item cites it.
 """
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 
+from karabakh_site.core.kinds import content_kinds
+from karabakh_site.core.models import Source
+from karabakh_site.core.publishing import CITATION_MARKER
+from karabakh_site.core.readers import public_sources
+
 MAX_QUERY_LENGTH = 200
 MAX_HITS_PER_KIND = 100
-KINDS = ("article", "faq", "timeline", "source")
 # PostgreSQL's default ts_rank weights for A, B, C, D; the fallback ranks with the same scale.
 WEIGHT_SCORES = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 SNIPPET_WORDS = 30
@@ -32,7 +37,6 @@ SNIPPET_WORDS = 30
 # Private-use characters mark highlights inside the headline, so the text around them can be
 # escaped before they become <mark> elements.
 _START, _STOP = "\ue000", "\ue001"
-_CITATION_MARKER = re.compile(r"\[\^\d+\]")
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
 
 
@@ -49,39 +53,35 @@ class SearchHit:
 @dataclass(frozen=True)
 class _Kind:
     name: str
-    weights: dict[str, str]
+    weights: dict[str, str]  # the model's own search_weights, which its stored vector uses
     snippet_fields: tuple[str, ...]
     title_attr: str
-
-    def queryset(self):
-        from articles.models import Article
-        from faq.models import FAQEntry
-        from karabakh_site.core.readers import public_sources
-        from timeline.models import TimelineEntry
-
-        return {
-            "article": lambda: Article.objects.published(),
-            "faq": lambda: FAQEntry.objects.published().select_related("group"),
-            "timeline": lambda: TimelineEntry.objects.published(),
-            "source": public_sources,
-        }[self.name]()
+    queryset: Callable[[], QuerySet]
 
 
-_KINDS = {
-    "article": _Kind(
-        "article", {"title": "A", "standfirst": "B", "body": "C"}, ("standfirst", "body"), "title"
-    ),
-    "faq": _Kind("faq", {"question": "A", "answer": "C"}, ("answer",), "question"),
-    "timeline": _Kind("timeline", {"title": "A", "summary": "B"}, ("summary",), "title"),
-    "source": _Kind(
-        "source",
-        {"title": "A", "publisher": "B", "author": "B", "notes": "C"},
-        ("publisher", "author", "notes"),
-        "title",
-    ),
-}
-# Kind order breaks rank ties, then the newest object first, so paging is stable.
-_KIND_ORDER = {name: index for index, name in enumerate(KINDS)}
+@functools.cache
+def _kinds() -> dict[str, _Kind]:
+    """Every content kind (core's registry), then sources; in this order rank ties are broken.
+    Cached: the registry is fixed once the apps are loaded."""
+    found = {
+        kind.name: _Kind(
+            kind.name,
+            kind.model.search_weights,
+            kind.snippet_fields,
+            kind.title_field,
+            kind.published,
+        )
+        for kind in content_kinds()
+    }
+    found["source"] = _Kind(
+        "source", Source.search_weights, ("publisher", "author", "notes"), "title", public_sources
+    )
+    return found
+
+
+def search_kinds() -> list[str]:
+    """The names a search may be narrowed to."""
+    return list(_kinds())
 
 
 def clean_query(query: str | None) -> str:
@@ -98,18 +98,20 @@ def _has_words(query: str) -> bool:
 
 
 def search(query: str, *, kinds: Iterable[str] | None = None) -> list[SearchHit]:
-    """Published content matching ``query``, best first. ``kinds`` narrows to some of KINDS
+    """Published content matching ``query``, best first. ``kinds`` narrows to some of search_kinds()
     (ValueError for an unknown one). One query per kind searched; an empty query finds nothing."""
-    selected = list(KINDS) if kinds is None else list(dict.fromkeys(kinds))
-    unknown = [kind for kind in selected if kind not in _KINDS]
+    known = _kinds()
+    selected = list(known) if kinds is None else list(dict.fromkeys(kinds))
+    unknown = [kind for kind in selected if kind not in known]
     if unknown:
         raise ValueError(f"Unknown search kind(s): {', '.join(unknown)}.")
     query = clean_query(query)
     if not _has_words(query):
         return []
     engine = _search_postgres if connection.vendor == "postgresql" else _search_fallback
-    hits = [hit for kind in selected for hit in engine(_KINDS[kind], query)]
-    hits.sort(key=lambda hit: (-hit.rank, _KIND_ORDER[hit.kind], -hit.object.pk))
+    hits = [hit for kind in selected for hit in engine(known[kind], query)]
+    order = {name: index for index, name in enumerate(known)}
+    hits.sort(key=lambda hit: (-hit.rank, order[hit.kind], -hit.object.pk))
     return hits
 
 
@@ -132,7 +134,7 @@ def _hit(kind: _Kind, obj, snippet: str, rank: float) -> SearchHit:
 
 def _plain(text: str) -> str:
     """Markdown source as readable text for a snippet."""
-    return " ".join(strip_tags(_CITATION_MARKER.sub("", text or "")).split())
+    return " ".join(strip_tags(CITATION_MARKER.sub("", text or "")).split())
 
 
 # PostgreSQL ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from articles.models import Article
 from faq.models import FAQEntry
 from karabakh_site import search as site_search
 from karabakh_site.core import jsonld
+from karabakh_site.core.kinds import content_kinds
 from karabakh_site.core.views import bad_request
 from timeline.models import TimelineEntry
 
@@ -24,12 +25,11 @@ HOME_ARTICLES = 5
 HOME_EVENTS = 6
 HOME_QUESTIONS = 5
 SEARCH_PER_PAGE = 20
-SEARCH_KIND_LABELS = {
-    "article": "Articles",
-    "faq": "FAQ",
-    "timeline": "Timeline",
-    "source": "Sources",
-}
+
+
+def search_kind_labels() -> dict[str, str]:
+    """What the search page calls each kind it can narrow to: the section of the site."""
+    return {kind.name: kind.section for kind in content_kinds()} | {"source": "Sources"}
 
 
 @require_safe
@@ -67,10 +67,11 @@ def home(request):
 def search(request):
     query = site_search.clean_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
-    if kind and kind not in site_search.KINDS:
+    labels = search_kind_labels()
+    if kind and kind not in labels:
         return bad_request(
             request,
-            {"kind": [f"Choose one of: {', '.join(site_search.KINDS)}."]},
+            {"kind": [f"Choose one of: {', '.join(labels)}."]},
             back_url=reverse("search"),
         )
     try:
@@ -86,8 +87,8 @@ def search(request):
     context = {
         "query": query,
         "kind": kind,
-        "kinds": list(SEARCH_KIND_LABELS.items()),
-        "kind_labels": SEARCH_KIND_LABELS,
+        "kinds": list(labels.items()),
+        "kind_labels": labels,
         "page_obj": page,
         "hits": page.object_list,
         "searched": bool(query),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
+from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
 from karabakh_site.markdown import render_markdown
 
@@ -103,6 +104,17 @@ class TimelineEntry(Publishable):
         excluded_fields=["search_vector", "summary_html"], m2m_fields=["topics", "related_articles"]
     )
 
+    content_kind = ContentKind(
+        name="timeline",
+        plural="Timeline entries",
+        section="Timeline",
+        noun=("event", "events"),
+        title_field="title",
+        snippet_fields=("summary",),
+        api_prefix="timeline",
+        api_viewset="timeline.api.TimelineEntryViewSet",
+        topic_template="timeline/topic_section.html",
+    )
     search_weights = {"title": "A", "summary": "B"}
     markdown_fields = ("summary",)
 

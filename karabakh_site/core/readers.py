@@ -7,14 +7,8 @@ source cited only by drafts stays hidden, so a draft never leaks through its sou
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
+from .kinds import kind_of
 from .models import CitationBase, Source
-
-# Display names and order of the content kinds that cite sources, keyed by item model label.
-KIND_LABELS = {
-    "articles.article": ("article", "Articles"),
-    "faq.faqentry": ("faq", "FAQ entries"),
-    "timeline.timelineentry": ("timeline", "Timeline entries"),
-}
 
 
 def citation_models() -> list[type[CitationBase]]:
@@ -48,9 +42,7 @@ def citing_published_items(source: Source) -> list[tuple[str, str, list]]:
     for model in citation_models():
         field = model.item_field_name()
         items = item_model(model)
-        kind, heading = KIND_LABELS.get(
-            items._meta.label_lower, (items._meta.model_name, items._meta.verbose_name_plural)
-        )
+        kind = kind_of(items)
         citations = list(
             model.objects.filter(source=source, **{f"{field}__in": items.objects.published()})
             .select_related(field)
@@ -63,5 +55,5 @@ def citing_published_items(source: Source) -> list[tuple[str, str, list]]:
             if item_id not in seen:
                 seen.add(item_id)
                 unique.append(citation)
-        groups.append((kind, heading, unique))
+        groups.append((kind.name, kind.plural, unique))
     return groups

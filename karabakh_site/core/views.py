@@ -1,5 +1,6 @@
 """Reader pages for sources and topics, and the mixins every reader page builds on."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from . import jsonld
 from .filters import SourceFilter
+from .kinds import content_kinds
 from .models import Source, Topic
 from .readers import citing_published_items, public_sources
 
@@ -107,6 +109,18 @@ class FilteredListMixin:
         return context
 
 
+def topic_kinds():
+    """The content kinds that carry topics, in the registry's order."""
+    return [kind for kind in content_kinds() if _has_topics(kind.model)]
+
+
+def _has_topics(model) -> bool:
+    try:
+        return model._meta.get_field("topics").related_model is Topic
+    except FieldDoesNotExist:
+        return False
+
+
 def language_name(code: str) -> str:
     try:
         return get_language_info(code)["name"]
@@ -178,25 +192,33 @@ def _published_count(model):
 
 
 class TopicListView(ReaderPageMixin, ListView):
+    """Every topic a published item uses, with how many of each kind carry it (one query)."""
+
     template_name = "core/topic_list.html"
     context_object_name = "topics"
 
     def get_queryset(self):
-        from articles.models import Article
-        from faq.models import FAQEntry
-        from timeline.models import TimelineEntry
-
+        kinds = topic_kinds()
         return Topic.objects.public().annotate(
-            article_count=_published_count(Article),
-            faq_count=_published_count(FAQEntry),
-            event_count=_published_count(TimelineEntry),
+            **{f"{kind.name}_count": _published_count(kind.model) for kind in kinds}
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kinds = topic_kinds()
+        for topic in context["topics"]:
+            topic.counts = [
+                {"kind": kind, "number": getattr(topic, f"{kind.name}_count")} for kind in kinds
+            ]
+        return context
 
     def get_breadcrumbs(self):
         return [("Topics", reverse("core:topic-list"))]
 
 
 class TopicDetailView(ReaderPageMixin, DetailView):
+    """A topic's published items, a section per content kind (one query per kind)."""
+
     template_name = "core/topic_detail.html"
     context_object_name = "topic"
 
@@ -205,19 +227,10 @@ class TopicDetailView(ReaderPageMixin, DetailView):
         return Topic.objects.public()
 
     def get_context_data(self, **kwargs):
-        from articles.models import Article
-        from faq.models import FAQEntry
-        from timeline.models import TimelineEntry
-
         context = super().get_context_data(**kwargs)
-        topic = self.object
-        context["articles"] = list(Article.objects.published().filter(topics=topic))
-        context["faq_entries"] = list(
-            FAQEntry.objects.published().filter(topics=topic).select_related("group")
-        )
-        context["events"] = list(
-            TimelineEntry.objects.published().filter(topics=topic).select_related("place")
-        )
+        context["sections"] = [
+            (kind, list(kind.published().filter(topics=self.object))) for kind in topic_kinds()
+        ]
         return context
 
     def get_breadcrumbs(self):
@@ -230,7 +243,7 @@ class TopicDetailView(ReaderPageMixin, DetailView):
         return [
             jsonld.item_list(
                 self.request,
-                f"{self.object.name}: articles",
-                context["articles"],
+                self.object.name,
+                [item for _, items in context["sections"] for item in items],
             )
         ]

@@ -131,7 +131,7 @@ def test_the_topic_index_counts_only_published_items(client):
     response = client.get(reverse("core:topic-list"))
 
     listed = response.context["topics"][0]
-    assert (listed.article_count, listed.faq_count, listed.event_count) == (1, 0, 1)
+    assert (listed.article_count, listed.faq_count, listed.timeline_count) == (1, 0, 1)
     assert "1 article · 0 questions · 1 event" in response.text
 
 
