@@ -4,7 +4,9 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from karabakh_site.feeds import PlainTextAtom1Feed
 
 from .models import Article, Correction
 
@@ -25,7 +27,8 @@ class ArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # RSS readers take a description as HTML; the standfirst is plain text.
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -41,14 +44,18 @@ class ArticlesFeed(Feed):
 
 
 class ArticlesAtomFeed(ArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     subtitle = ArticlesFeed.description
+
+    def item_description(self, item):
+        # The feed type declares it text: it goes as written.
+        return item.standfirst
 
 
 class CorrectionsFeed(Feed):
     """The newest corrections, each linking to the corrected article's corrections log."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = "Karabakh Archive: corrections"
     # Atom requires an author for every entry; the archive itself stands behind each one.
     author_name = "Karabakh Archive"

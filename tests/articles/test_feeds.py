@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import feedparser
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from karabakh_site.core.models import Publishable
 from tests.factories import ArticleFactory, CorrectionFactory, TopicFactory
+from tests.markup import PLAIN_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,45 @@ def test_the_article_feed_runs_the_same_queries_for_one_or_many_articles(
         client.get(reverse("articles:feed-rss"))
     with django_assert_num_queries(1):
         client.get(reverse("articles:corrections-feed"))
+
+
+def entries_by_link(feed):
+    return {entry.link: entry for entry in feed.entries}
+
+
+def test_the_rss_feed_sends_titles_as_text_and_standfirsts_as_escaped_html(client):
+    articles = [ArticleFactory(title=text, standfirst=text) for text in PLAIN_TEXT]
+
+    feed = feedparser.parse(client.get(reverse("articles:feed-rss")).content)
+
+    assert not feed.bozo
+    entries = entries_by_link(feed)
+    for article in articles:
+        entry = entries[f"http://testserver{article.get_absolute_url()}"]
+        assert entry.title == article.title
+        # An RSS description is HTML: a reader that renders it shows the standfirst as written.
+        assert entry.summary_detail.type == "text/html"
+        assert html.unescape(entry.summary) == article.standfirst
+        assert "<" not in entry.summary
+
+
+@pytest.mark.parametrize("name", ["articles:feed-atom", "articles:corrections-feed"])
+def test_the_atom_feeds_declare_plain_text_summaries_as_text(client, name):
+    for text in PLAIN_TEXT:
+        CorrectionFactory(article=ArticleFactory(title=text, standfirst=text), text=text)
+
+    response = client.get(reverse(name))
+    feed = feedparser.parse(response.content)
+
+    assert not feed.bozo
+    assert b'type="html"' not in response.content
+    assert len(feed.entries) == len(PLAIN_TEXT)
+    for entry in feed.entries:
+        assert entry.title_detail.type == "text/plain"
+        assert entry.summary_detail.type == "text/plain"
+    if name == "articles:feed-atom":
+        assert {(e.title, e.summary) for e in feed.entries} == {(t, t) for t in PLAIN_TEXT}
+    else:
+        assert {(e.title, e.summary) for e in feed.entries} == {
+            (f"Correction to “{text}”", text) for text in PLAIN_TEXT
+        }

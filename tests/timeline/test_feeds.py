@@ -1,4 +1,5 @@
 import datetime
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from karabakh_site.core.models import Publishable
 from tests.factories import TimelineEntryFactory
+from tests.markup import PLAIN_TEXT
 from timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,36 @@ def test_the_atom_feed_names_an_author_as_atom_requires(client):
     feed = feedparser.parse(client.get(reverse("timeline:feed-atom")).content)
 
     assert feed.feed.author == "Karabakh Archive"
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def descriptions(content: bytes) -> dict[str, str]:
+    """Each item's description by title, exactly as the feed carries it: before a feed reader's
+    own sanitising, which would hide markup the site let through."""
+    root = ElementTree.fromstring(content)
+    if root.tag == f"{ATOM}feed":
+        items, title, description = root.iter(f"{ATOM}entry"), f"{ATOM}title", f"{ATOM}summary"
+    else:
+        items, title, description = root.iter("item"), "title", "description"
+    return {item.findtext(title): item.findtext(description) for item in items}
+
+
+@pytest.mark.parametrize("name", ["timeline:feed-rss", "timeline:feed-atom"])
+def test_the_timeline_feeds_show_titles_as_written_and_only_stored_html_as_html(client, name):
+    entries = [TimelineEntryFactory(title=text, summary=f"{text}[^1]") for text in PLAIN_TEXT]
+
+    response = client.get(reverse(name))
+    feed = feedparser.parse(response.content)
+
+    assert not feed.bozo
+    parsed = {entry.link: entry for entry in feed.entries}
+    carried = descriptions(response.content)
+    for entry in entries:
+        item = parsed[f"http://testserver{entry.get_absolute_url()}"]
+        assert item.title == f"{entry.display_date}: {entry.title}"
+        assert item.summary_detail.type == "text/html"
+        assert carried[item.title] == entry.summary_html
+        for tag in ("<img", "<script", "<svg"):
+            assert tag not in entry.summary_html
