@@ -1,13 +1,12 @@
 """The articles API: /api/v1/articles/."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 
 from karabakh_site.api_support import may_view_unpublished
 from karabakh_site.core.api import PublishableApiFilter, PublishableViewSet, TextFilter
 
 from .filters import ArticleFilter, YearFilter
-from .models import Article, ArticleCitation
+from .models import Article
 from .serializers import ArticleListSerializer, ArticleSerializer
 
 
@@ -47,13 +46,7 @@ class ArticleViewSet(PublishableViewSet):
     def get_queryset(self):
         queryset = self.visible().prefetch_related("topics")
         if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "citations",
-                    queryset=ArticleCitation.objects.select_related("source").order_by(
-                        "position", "id"
-                    ),
-                ),
+            queryset = queryset.with_citations().prefetch_related(
                 "corrections",
             )
         return queryset

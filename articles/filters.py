@@ -3,8 +3,7 @@
 import django_filters
 from django import forms
 
-from karabakh_site.core.filters import visible_records
-from karabakh_site.core.models import Topic
+from karabakh_site.core.filters import TopicFilter
 
 from .models import Article
 
@@ -15,13 +14,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        field_name="topics",
-        to_field_name="slug",
-        queryset=visible_records(Topic),
-        empty_label="All topics",
-    )
+    topic = TopicFilter()
     year = YearFilter(
         label="Year", field_name="publish_at", lookup_expr="year", min_value=1, max_value=9999
     )

@@ -9,7 +9,7 @@ from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPage
 from timeline.models import TimelineEntry
 
 from .filters import ArticleFilter
-from .models import Article, ArticleCitation
+from .models import Article
 
 
 class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
@@ -45,10 +45,10 @@ class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
         return (
             super()
             .get_queryset()
+            .with_citations()
             .prefetch_related(
                 "topics",
                 "corrections",
-                Prefetch("citations", queryset=ArticleCitation.objects.select_related("source")),
                 # Related content is shown only once published, even beside a previewed draft.
                 Prefetch(
                     "timeline_entries",

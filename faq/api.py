@@ -6,7 +6,7 @@ from articles.api import visible_articles
 from karabakh_site.core.api import PublishableApiFilter, PublishableViewSet, SlugFilter, TextFilter
 
 from .filters import FAQFilter
-from .models import FAQCitation, FAQEntry
+from .models import FAQEntry
 from .serializers import FAQEntryListSerializer, FAQEntrySerializer
 
 
@@ -29,13 +29,7 @@ class FAQEntryViewSet(PublishableViewSet):
     def get_queryset(self):
         queryset = self.visible().select_related("group").prefetch_related("topics")
         if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "citations",
-                    queryset=FAQCitation.objects.select_related("source").order_by(
-                        "position", "id"
-                    ),
-                ),
+            queryset = queryset.with_citations().prefetch_related(
                 Prefetch("related_articles", queryset=visible_articles(self.request.user)),
             )
         return queryset

@@ -2,20 +2,13 @@
 
 import django_filters
 
-from karabakh_site.core.filters import visible_records
-from karabakh_site.core.models import Topic
+from karabakh_site.core.filters import TopicFilter, visible_records
 
 from .models import FAQEntry, FAQGroup
 
 
 class FAQFilter(django_filters.FilterSet):
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        field_name="topics",
-        to_field_name="slug",
-        queryset=visible_records(Topic),
-        empty_label="All topics",
-    )
+    topic = TopicFilter()
     group = django_filters.ModelChoiceFilter(
         label="Group",
         field_name="group",

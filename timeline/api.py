@@ -20,7 +20,7 @@ from karabakh_site.core.api import (
 )
 
 from .filters import TimelineFilter
-from .models import Place, TimelineCitation, TimelineEntry
+from .models import Place, TimelineEntry
 from .serializers import (
     PlaceSerializer,
     TimelineEntryListSerializer,
@@ -59,13 +59,7 @@ class TimelineEntryViewSet(PublishableViewSet):
             return queryset
         queryset = queryset.select_related("place").prefetch_related("topics")
         if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "citations",
-                    queryset=TimelineCitation.objects.select_related("source").order_by(
-                        "position", "id"
-                    ),
-                ),
+            queryset = queryset.with_citations().prefetch_related(
                 Prefetch("related_articles", queryset=visible_articles(self.request.user)),
             )
         return queryset

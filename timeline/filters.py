@@ -7,8 +7,7 @@ Dates filter by overlap with the period an entry covers at its precision, using 
 import django_filters
 from django import forms
 
-from karabakh_site.core.filters import visible_records
-from karabakh_site.core.models import Topic
+from karabakh_site.core.filters import TopicFilter
 
 from .models import TimelineEntry
 
@@ -26,13 +25,7 @@ class TimelineFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label="Category", choices=TimelineEntry.Category.choices, empty_label="All categories"
     )
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        field_name="topics",
-        to_field_name="slug",
-        queryset=visible_records(Topic),
-        empty_label="All topics",
-    )
+    topic = TopicFilter()
     date_after = django_filters.DateFilter(
         label="From", field_name="period_end", lookup_expr="gte", input_formats=["%Y-%m-%d"]
     )

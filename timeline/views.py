@@ -9,9 +9,7 @@ from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPage
 
 from .chart import BAR_WIDTH, events_per_year
 from .filters import TimelineFilter
-from .models import TimelineCitation, TimelineEntry
-
-CITATIONS = Prefetch("citations", queryset=TimelineCitation.objects.select_related("source"))
+from .models import TimelineEntry
 
 
 class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
@@ -30,8 +28,9 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
         # Built per request: what is published depends on the time (see core.clock).
         return (
             TimelineEntry.objects.published()
+            .with_citations()
             .select_related("place")
-            .prefetch_related("topics", CITATIONS)
+            .prefetch_related("topics")
             .order_by("date", "id")
         )
 
@@ -83,10 +82,10 @@ class TimelineEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
         return (
             super()
             .get_queryset()
+            .with_citations()
             .select_related("place")
             .prefetch_related(
                 "topics",
-                CITATIONS,
                 Prefetch(
                     "related_articles",
                     queryset=Article.objects.published(),

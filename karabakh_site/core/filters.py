@@ -3,7 +3,7 @@
 import django_filters
 from django.core.validators import RegexValidator
 
-from .models import Source
+from .models import Source, Topic
 
 
 def visible_records(model):
@@ -15,6 +15,21 @@ def visible_records(model):
         return model.objects.visible_to(getattr(request, "user", None))
 
     return queryset
+
+
+class TopicFilter(django_filters.ModelChoiceFilter):
+    """The topic filter of every content list, on the site and in the API: a topic's slug, among
+    the topics the user may see."""
+
+    def __init__(self, **kwargs):
+        defaults = {
+            "label": "Topic",
+            "field_name": "topics",
+            "to_field_name": "slug",
+            "queryset": visible_records(Topic),
+            "empty_label": "All topics",
+        }
+        super().__init__(**(defaults | kwargs))
 
 
 class SourceFilter(django_filters.FilterSet):

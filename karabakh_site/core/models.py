@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -217,6 +217,17 @@ class PublishableQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=Publishable.Status.IN_REVIEW)
 
+    def with_citations(self):
+        """Each item's citations in order, each with its source (one query more): what every
+        page, API detail and export that shows an item's sources needs."""
+        citation_model = self.model.citations.rel.related_model
+        return self.prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=citation_model.objects.select_related("source").order_by("position", "id"),
+            )
+        )
+
 
 class Publishable(SearchIndexed, TimeStampedModel):
     """Status, scheduling and authorship shared by articles, FAQ entries and timeline entries."""
@@ -357,7 +368,7 @@ class CitationBase(models.Model):
 
 class WorkflowEvent(models.Model):
     """One move of a content item through the review workflow: who, when, from what to what, and
-    the comment that went with it. Written only by the services in core.workflow."""
+    the comment that went with it. Written only by the services in core.services."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -14,6 +14,7 @@ from . import jsonld
 from .filters import SourceFilter
 from .kinds import content_kinds
 from .models import Source, Topic
+from .permissions import permission_name
 from .readers import citing_published_items, public_sources
 
 
@@ -53,14 +54,14 @@ class ReaderPageMixin:
 
 class PreviewMixin:
     """Published items for everyone; staff with the model's change permission also see drafts on
-    the same URL, marked as a preview and never cached (a shared cache must not keep a draft)."""
+    the same URL, marked as a preview and never cached (a shared cache must not keep a draft).
+    For a detail view and for a list (the FAQ page, where entries have no page of their own)."""
 
     def can_preview(self) -> bool:
         if not hasattr(self, "_can_preview"):
             user = self.request.user
-            opts = self.model._meta
             self._can_preview = user.is_authenticated and user.has_perm(
-                f"{opts.app_label}.change_{opts.model_name}"
+                permission_name(self.model, "change")
             )
         return self._can_preview
 
@@ -70,7 +71,8 @@ class PreviewMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview"] = not self.object.is_published
+        shown = [self.object] if getattr(self, "object", None) else context["object_list"]
+        context["preview"] = any(not item.is_published for item in shown)
         return context
 
     def dispatch(self, request, *args, **kwargs):
