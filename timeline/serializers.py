@@ -1,6 +1,6 @@
 """API representations of timeline entries and places, and the TimelineJS export's shape."""
 
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from rest_framework import serializers
 
@@ -154,9 +154,13 @@ def timelinejs_data(entries, *, request) -> dict:
         event = {
             "unique_id": entry.slug,
             "start_date": _timelinejs_date(entry.date, entry.date_precision, entry.display_date),
+            # TimelineJS3 strips markup from display_date and group and then writes them as HTML:
+            # escaping would be undone, and both come from the date and a fixed category label,
+            # never from an author's text.
             "display_date": entry.display_date,
             "text": {
-                "headline": entry.title,
+                # TimelineJS3 writes the headline as HTML; the title is plain text.
+                "headline": escape(entry.title),
                 "text": format_html(
                     '{}<p><a href="{}">Sources and details</a></p>',
                     mark_safe(entry.summary_html),  # sanitised when the entry was saved
