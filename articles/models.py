@@ -6,7 +6,6 @@ from simple_history.models import HistoricalRecords
 
 from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, TimeStampedModel, Topic
-from karabakh_site.markdown import render_markdown
 
 
 class Article(Publishable):
@@ -38,8 +37,7 @@ class Article(Publishable):
         topic_template="articles/topic_section.html",
     )
     search_weights = {"title": "A", "standfirst": "B", "body": "C"}
-    markdown_fields = ("body",)
-    citation_anchor_prefix = "source"
+    rendered_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -61,14 +59,6 @@ class Article(Publishable):
         if self.publish_at is not None:
             dates.append(timezone.localdate(self.publish_at))
         return max(dates, default=None)
-
-    def save(self, *args, **kwargs):
-        # Rendered once here, so reads never re-render (see karabakh_site.markdown).
-        self.body_html = render_markdown(self.body, anchor_prefix=self.citation_anchor_prefix)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
 
 
 class ArticleCitation(CitationBase):

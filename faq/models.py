@@ -6,7 +6,6 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article
 from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
-from karabakh_site.markdown import render_markdown
 
 
 class FAQGroup(models.Model):
@@ -51,7 +50,7 @@ class FAQEntry(Publishable):
         topic_template="faq/topic_section.html",
     )
     search_weights = {"question": "A", "answer": "C"}
-    markdown_fields = ("answer",)
+    rendered_fields = {"answer": "answer_html"}
 
     class Meta:
         ordering = ["group__position", "group__name", "position", "id"]
@@ -75,13 +74,6 @@ class FAQEntry(Publishable):
 
     def get_absolute_url(self):
         return reverse("faq:index") + f"#{self.slug}"
-
-    def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer, anchor_prefix=self.citation_anchor_prefix)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"answer", "slug"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "answer_html"}
-        super().save(*args, **kwargs)
 
 
 class FAQCitation(CitationBase):

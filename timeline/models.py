@@ -8,7 +8,6 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article
 from karabakh_site.core.kinds import ContentKind
 from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
-from karabakh_site.markdown import render_markdown
 
 from . import dates
 
@@ -116,7 +115,7 @@ class TimelineEntry(Publishable):
         topic_template="timeline/topic_section.html",
     )
     search_weights = {"title": "A", "summary": "B"}
-    markdown_fields = ("summary",)
+    rendered_fields = {"summary": "summary_html"}
 
     class Meta:
         ordering = ["date", "id"]
@@ -166,11 +165,10 @@ class TimelineEntry(Publishable):
             self.end_date = dates.normalise(self.end_date, self.date_precision)
         self.period_start = self.date
         self.period_end = dates.period_end(self.end_date or self.date, self.date_precision)
-        self.summary_html = render_markdown(self.summary, anchor_prefix=self.citation_anchor_prefix)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
-                *update_fields, "date", "end_date", "period_start", "period_end", "summary_html"
+                *update_fields, "date", "end_date", "period_start", "period_end"
             }  # fmt: skip
         super().save(*args, **kwargs)
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from karabakh_site.markdown import render_markdown
+
 from .clock import QueryTime
 from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
 from .urlnorm import normalise_url, url_key
@@ -279,11 +281,26 @@ class Publishable(SearchIndexed, TimeStampedModel):
 
     objects = PublishableQuerySet.as_manager()
 
-    # Names of the Markdown fields whose [^N] markers point into the item's citations.
-    markdown_fields: tuple[str, ...] = ()
+    # Each Markdown field and the field that stores its rendered, sanitised HTML. Rendered on
+    # every save, so reads never render (see karabakh_site.markdown); their [^N] markers point
+    # into the item's citations.
+    rendered_fields: dict[str, str] = {}
+    # The id prefix of the item's source-list anchors ("source-2"), which its markers link to.
+    citation_anchor_prefix = "source"
 
     class Meta:
         abstract = True
+
+    @property
+    def markdown_fields(self) -> tuple[str, ...]:
+        return tuple(self.rendered_fields)
+
+    def render_markdown(self) -> list[str]:
+        """Store each Markdown field's HTML; returns the names of the fields written."""
+        for source, target in self.rendered_fields.items():
+            html = render_markdown(getattr(self, source), anchor_prefix=self.citation_anchor_prefix)
+            setattr(self, target, html)
+        return list(self.rendered_fields.values())
 
     @property
     def is_published(self) -> bool:
@@ -312,6 +329,10 @@ class Publishable(SearchIndexed, TimeStampedModel):
             )
 
     def save(self, *args, **kwargs):
+        rendered = self.render_markdown()
+        if kwargs.get("update_fields") is not None:
+            # The anchors depend on more than the Markdown (an FAQ entry's slug): always written.
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
             update_fields = kwargs.get("update_fields")

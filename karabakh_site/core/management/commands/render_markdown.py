@@ -1,4 +1,4 @@
-"""Re-render the stored HTML of every article, FAQ answer and timeline summary.
+"""Re-render the stored HTML of every content kind's Markdown fields (Publishable.rendered_fields).
 
 Rendering happens on save, so reads never re-render; after a change to the renderer or its
 allow-list (karabakh_site/markdown.py), this brings stored HTML up to date without saving the items
@@ -8,18 +8,8 @@ themselves: no new history versions, no changed timestamps.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article
-from faq.models import FAQEntry
 from karabakh_site.core import changes
-from karabakh_site.markdown import render_markdown
-from timeline.models import TimelineEntry
-
-# (model, Markdown field, stored HTML field)
-RENDERED = [
-    (Article, "body", "body_html"),
-    (FAQEntry, "answer", "answer_html"),
-    (TimelineEntry, "summary", "summary_html"),
-]
+from karabakh_site.core.kinds import content_kinds
 
 
 class Command(BaseCommand):
@@ -30,18 +20,19 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, dry_run, **options):
-        for model, source, target in RENDERED:
+        for kind in content_kinds():
+            model = kind.model
+            targets = list(model.rendered_fields.values())
+            fields = ["pk", "slug", *model.rendered_fields, *targets]
             changed = []
-            for item in model.objects.only("pk", "slug", source, target).iterator():
-                html = render_markdown(
-                    getattr(item, source), anchor_prefix=item.citation_anchor_prefix
-                )
-                if html != getattr(item, target):
-                    setattr(item, target, html)
+            for item in model.objects.only(*fields).iterator():
+                before = [getattr(item, target) for target in targets]
+                item.render_markdown()
+                if [getattr(item, target) for target in targets] != before:
                     changed.append(item)
             if not dry_run and changed:
                 # bulk_update sends no signals: tell the content clock readers' pages changed.
                 with changes.recording():
-                    model.objects.bulk_update(changed, [target], batch_size=500)
+                    model.objects.bulk_update(changed, targets, batch_size=500)
             verb = "would change" if dry_run else "changed"
             self.stdout.write(f"{model._meta.verbose_name_plural}: {verb} {len(changed)}")
