@@ -10,12 +10,11 @@ from rest_framework import exceptions, routers, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
-from articles.api import ArticleViewSet
-from faq.api import FAQEntryViewSet
 from karabakh_site.api_support import ApiViewMixin
 from karabakh_site.core.api import SourceViewSet, TopicViewSet
+from karabakh_site.core.kinds import content_kinds
 from karabakh_site.search import MAX_QUERY_LENGTH, search, search_kinds
-from timeline.api import PlaceViewSet, TimelineEntryViewSet
+from timeline.api import PlaceViewSet
 
 app_name = "api"
 
@@ -119,9 +118,8 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
-router.register("articles", ArticleViewSet, basename="article")
-router.register("faq", FAQEntryViewSet, basename="faqentry")
-router.register("timeline", TimelineEntryViewSet, basename="timelineentry")
+for kind in content_kinds():
+    router.register(kind.api_prefix, kind.viewset(), basename=kind.model._meta.model_name)
 router.register("places", PlaceViewSet, basename="place")
 router.register("sources", SourceViewSet, basename="source")
 router.register("topics", TopicViewSet, basename="topic")
