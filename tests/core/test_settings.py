@@ -86,8 +86,23 @@ def test_an_unsupported_database_url_is_refused():
         settings.database_config("mysql://root@localhost/archive")
 
 
+def test_the_default_cache_is_shared_by_every_worker_on_the_database():
+    # Not local memory: each gunicorn worker would keep its own throttle counts.
+    assert settings.cache_config(None) == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+    assert settings.cache_config("locmem://")["BACKEND"].endswith("LocMemCache")
+
+
+def test_migrate_makes_the_database_cache_table(db):
+    from django.core.cache import caches
+    from django.db import connection
+
+    assert caches["default"]._table in connection.introspection.table_names()
+
+
 def test_cache_url_selects_the_backend():
-    assert settings.cache_config(None)["BACKEND"].endswith("LocMemCache")
     redis = settings.cache_config("redis://127.0.0.1:6379/1")
     assert redis == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
