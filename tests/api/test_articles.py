@@ -52,7 +52,7 @@ def test_its_detail_embeds_citations_with_the_full_source_and_corrections(anonym
     assert source["publisher"] == first_source.publisher
     assert source["url"] == f"http://testserver/api/v1/sources/{first_source.pk}/"
     assert body["corrections"] == [{"date": "2026-01-15", "text": "The date was wrong."}]
-    assert "<sup" in body["body_html"] or "source-1" in body["body_html"]
+    assert '<sup class="citation-ref" id="source-ref-1-1"><a href="#source-1"' in body["body_html"]
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,11 @@ def test_a_marker_that_points_at_no_citation_is_a_validation_error():
 
 def test_markers_within_the_citation_list_are_valid():
     article = ArticleFactory.build(body="One.[^1] Two.[^2]", status="published")
-    validate_citations(article, citation_count=2)
+
+    validate_citations(article, citation_count=2)  # raises ValidationError if refused
+    with pytest.raises(ValidationError) as one_short:
+        validate_citations(article, citation_count=1)
+    assert list(one_short.value.message_dict) == ["body"]
 
 
 def test_authors_cannot_set_ids_or_classes_that_clash_with_the_page():
