@@ -1,7 +1,9 @@
 """Import and export of sources, timeline entries and FAQ entries, as CSV or JSON.
 
 One shape per kind, the same in both formats: JSON holds lists as lists; CSV holds slug lists
-joined with ";" and citations as a JSON array in one cell, so CSV round-trips without loss too.
+joined with ";" and citations as a JSON array in one cell, so CSV round-trips without loss too. A
+CSV cell that a spreadsheet would run as a formula goes out with a leading apostrophe, which the
+import takes off again.
 
 An import reads and checks every row before it writes anything; any bad row, and the whole file is
 refused with each row's errors. Rows match existing records on slug (sources on their URL key),
@@ -591,6 +593,25 @@ def _cell(value) -> str:
     return str(value)
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED_STARTS = (*_FORMULA_STARTS, "'")
+
+
+def _csv_guard(cell: str) -> str:
+    # A leading apostrophe makes a spreadsheet take the cell as text. A cell the import would
+    # take an apostrophe off ("'=1") gets one more, so the import reads back what was exported.
+    if cell.startswith(_FORMULA_STARTS) or _csv_unguard(cell) != cell:
+        return "'" + cell
+    return cell
+
+
+def _csv_unguard(cell):
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(_GUARDED_STARTS):
+        return cell[1:]
+    return cell
+
+
 def export_rows(kind_name: str) -> list[dict]:
     kind = KINDS[kind_name]
     return [kind.to_row(obj) for obj in kind.queryset()]
@@ -602,7 +623,9 @@ def export_text(kind_name: str, file_format: str) -> str:
     if file_format == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=kind.columns, lineterminator="\n")
+    # The csv module quotes a cell only for the line terminator's own characters: with "\n" alone,
+    # a carriage return in a cell went out unquoted and the file could not be read back.
+    writer = csv.DictWriter(out, fieldnames=kind.columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         cells = {}
@@ -614,7 +637,7 @@ def export_text(kind_name: str, file_format: str) -> str:
                 cells[column] = ";".join(value)
             else:
                 cells[column] = _cell(value)
-        writer.writerow(cells)
+        writer.writerow({column: _csv_guard(cell) for column, cell in cells.items()})
     return out.getvalue()
 
 
@@ -638,6 +661,7 @@ def read_rows(kind: Kind, text: str, file_format: str) -> list[dict]:
             raise ValueError(f"not a readable CSV file ({error})") from None
         if any(None in row for row in rows):
             raise ValueError("a CSV row has more cells than the header")
+        rows = [{column: _csv_unguard(cell) for column, cell in row.items()} for row in rows]
         header_seen = set(header)
     else:
         raise ValueError(f"unknown format {file_format!r}; use csv or json")
