@@ -45,6 +45,14 @@ def committed(django_capture_on_commit_callbacks):
     return block
 
 
+@pytest.fixture(autouse=True)
+def clock_starts_now(committed):
+    # The test database was migrated, and its first change dated, at a real time that may be
+    # later than the frozen one.
+    with committed():
+        changes.record()
+
+
 @pytest.fixture
 def later(time_machine):
     """Move the clock on by ``seconds``."""
