@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from karabakh_site.markdown import render_markdown
+from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 
 from .clock import QueryTime
 from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
@@ -323,6 +323,13 @@ class Publishable(SearchIndexed, TimeStampedModel):
 
     def clean(self):
         super().clean()
+        too_long = {
+            name: f"Keep this under {MAX_MARKDOWN_LENGTH:,} characters; it has {length:,}."
+            for name in self.rendered_fields
+            if (length := len(getattr(self, name) or "")) > MAX_MARKDOWN_LENGTH
+        }
+        if too_long:
+            raise ValidationError(too_long)
         if self.withdraw_at and self.publish_at and self.withdraw_at <= self.publish_at:
             raise ValidationError(
                 {"withdraw_at": "The withdraw time must be after the publish time."}

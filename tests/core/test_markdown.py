@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from karabakh_site.core.publishing import validate_citations
-from karabakh_site.markdown import render_markdown
+from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,34 @@ def test_authors_cannot_set_ids_or_classes_that_clash_with_the_page():
     assert 'id="source-2"' not in html
     assert 'class="x"' not in html
     assert '<sup class="citation-ref" id="source-ref-1-1">' in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 20_000, "[a][b" * 10_000, "![a](" * 10_000, "[" * 10_000 + "]" * 10_000, "*a_" * 20_000],
+    ids=["open brackets", "reference links", "images", "nested brackets", "emphasis"],
+)
+def test_input_that_made_the_old_renderer_quadratic_renders_as_text(text):
+    # Timing is measured in `make bench`; here: it renders, and nothing of it becomes markup.
+    html = render_markdown(text)
+
+    assert html.startswith("<p>") and "<a" not in html and "<img" not in html
+
+
+def test_a_markdown_field_over_the_maximum_is_refused_with_its_size():
+    article = ArticleFactory.build(body="x" * (MAX_MARKDOWN_LENGTH + 1), status="draft")
+
+    with pytest.raises(ValidationError) as error:
+        article.clean()
+
+    assert error.value.message_dict["body"] == [
+        f"Keep this under {MAX_MARKDOWN_LENGTH:,} characters; it has {MAX_MARKDOWN_LENGTH + 1:,}."
+    ]
+
+
+def test_a_marker_in_a_link_title_or_code_block_stays_text():
+    html = render_markdown('[x](https://example.org "see [^1]")\n\n    code [^1]\n\nText.[^1]')
+
+    assert 'title="see [^1]"' in html
+    assert "<pre><code>code [^1]" in html
+    assert html.count('class="citation-ref"') == 1
