@@ -47,6 +47,17 @@ from timeline.models import TimelineCitation, TimelineEntry  # noqa: E402
 
 # Median and 95th-percentile milliseconds per request, at the scale built below.
 PAGE_TARGET_MS = {"median": 150, "p95": 300}
+# The slowest a Markdown field of the maximum size may take to render, whatever it holds.
+RENDER_TARGET_MS = 500
+# Input that made Python-Markdown quadratic, each at MAX_MARKDOWN_LENGTH characters.
+PATHOLOGICAL = {
+    "open brackets": "[",
+    "nested brackets": "[[]]",
+    "reference links": "[a][b",
+    "images": "![a](",
+    "emphasis": "*a_",
+    "plain prose": "Talks resumed after the ceasefire.[^1] ",
+}
 PEAK_RSS_TARGET_MB = 400
 
 BODY = (
@@ -145,6 +156,23 @@ def measure(client: Client, url: str, repeat: int) -> dict:
     }
 
 
+def measure_rendering() -> list[str]:
+    """Worst-case Markdown rendering at the maximum field size (karabakh_site.markdown)."""
+    from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+
+    failures = []
+    print(f"\n{'Markdown, ' + format(MAX_MARKDOWN_LENGTH, ',') + ' characters':45} {'ms':>8}")
+    for name, unit in PATHOLOGICAL.items():
+        text = (unit * (MAX_MARKDOWN_LENGTH // len(unit) + 1))[:MAX_MARKDOWN_LENGTH]
+        started = time.perf_counter()
+        render_markdown(text)
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"{name:45} {elapsed:>8.1f}")
+        if elapsed > RENDER_TARGET_MS:
+            failures.append(f"rendering {name}: {elapsed:.0f} ms > {RENDER_TARGET_MS} ms")
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=200, help="synthetic articles (default 200)")
@@ -196,6 +224,7 @@ def main() -> int:
         for key, target in PAGE_TARGET_MS.items():
             if r[key] > target:
                 failures.append(f"{r['url']}: {key} {r[key]:.0f} ms > {target} ms")
+    failures += measure_rendering()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nPeak memory (RSS): {peak_mb:.0f} MB (target {PEAK_RSS_TARGET_MB} MB)")
     if peak_mb > PEAK_RSS_TARGET_MB:
