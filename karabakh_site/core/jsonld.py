@@ -1,18 +1,13 @@
 """schema.org structured data for reader pages, built as plain dicts so views and tests can read
 them; templates serialise them with the ``jsonld`` filter."""
 
-from html import unescape
-
-from django.utils.html import strip_tags
-
-from .templatetags.site import iso_at_precision
+from .templatetags.site import iso_at_precision, text_of
 
 PUBLISHER = {"@type": "Organization", "name": "Karabakh Archive"}
 
 
 def _plain(html: str, limit: int = 300) -> str:
-    # strip_tags leaves the markup's entities (&lt;, &amp;); JSON-LD holds text, not HTML.
-    text = " ".join(unescape(strip_tags(html or "")).split())
+    text = text_of(html)  # JSON-LD holds text, not HTML
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -334,6 +334,18 @@ def test_the_commands_round_trip_through_files(archive, tmp_path, capsys):
     assert TimelineEntry.objects.get(slug="ceasefire-2020").citations.count() == 2
 
 
+def test_a_carriage_return_in_a_cell_reads_back_from_a_file(archive, tmp_path):
+    source = Source.objects.get(url="https://example.org/statement?id=7")
+    Source.objects.filter(pk=source.pk).update(notes="Line one.\rLine two.")
+    call_command("export_content", "sources", output=tmp_path / "sources.csv")
+    Source.objects.filter(pk=source.pk).update(notes="Changed since.")
+
+    call_command("import_content", "sources", str(tmp_path / "sources.csv"))
+
+    source.refresh_from_db()
+    assert source.notes == "Line one.\rLine two."
+
+
 def test_the_import_command_fails_with_the_bad_rows(archive, tmp_path):
     rows = importexport.export_rows("timeline")
     rows[1]["summary"] = "Claim.[^3]"

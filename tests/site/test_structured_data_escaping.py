@@ -131,11 +131,6 @@ def test_an_events_json_ld_carries_its_title_and_the_text_of_its_summary(client,
     assert listed[0]["item"]["description"] == str(Text(entry.summary_html))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the plain_text filter (karabakh_site/core/templatetags/site.py) keeps the entities "
-    "strip_tags leaves, and the template escapes them again: 'A <-> B' shows as 'A &lt;-&gt; B'",
-)
 @pytest.mark.parametrize("text", ["A <-> B", "AT&T", "\"quotes\" & 'apostrophes'"])
 def test_an_events_share_card_describes_it_with_the_text_of_its_summary(client, text):
     entry = TimelineEntryFactory(title="Plain", summary=f"{text}[^1]")

@@ -2,8 +2,10 @@
 
 import datetime
 import json
+from html import unescape
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -32,11 +34,25 @@ def iso_at_precision(date, precision: str) -> str:
     return date.isoformat()
 
 
+def text_of(html: str) -> str:
+    """The text a reader sees in rendered HTML, on one line. strip_tags leaves the markup's
+    entities (&lt;, &amp;): decoded here, so whoever uses the text escapes it once, for itself."""
+    return " ".join(unescape(strip_tags(html or "")).split())
+
+
 @register.filter
 def plain_text(html: str, words: int = 40) -> str:
-    """Rendered HTML as a short plain-text description (meta tags, feeds)."""
-    text = " ".join(strip_tags(html or "").split())
-    return Truncator(text).words(int(words), truncate="…")
+    """Rendered HTML as a short plain-text description (meta tags); the template escapes it."""
+    return Truncator(text_of(html)).words(int(words), truncate="…")
+
+
+def _absolute(request, path: str) -> str:
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:
+        # The 400 page for a Host header not in ALLOWED_HOSTS is rendered with that request:
+        # asking it for its host again would turn the 400 into a 500.
+        return path
 
 
 @register.simple_tag(takes_context=True)
@@ -44,7 +60,7 @@ def absolute_url(context, path: str) -> str:
     request = context.get("request")
     if request is None:
         return path
-    return request.build_absolute_uri(path)
+    return _absolute(request, path)
 
 
 @register.simple_tag(takes_context=True)
@@ -54,7 +70,7 @@ def canonical_url(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    url = request.build_absolute_uri(request.path)
+    url = _absolute(request, request.path)
     page = request.GET.get("page", "")
     if page.isdigit() and page != "1":
         url += f"?page={page}"

@@ -36,7 +36,9 @@ class Command(BaseCommand):
         if file_format not in importexport.FORMATS:
             raise CommandError(f"Cannot tell the format of {file}: pass --format csv or json.")
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            # Bytes, not read_text(): its newline translation would turn a carriage return inside
+            # a quoted CSV cell into a line feed, and the cell would not read back as exported.
+            text = file.read_bytes().decode("utf-8-sig")
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}") from None
         except UnicodeDecodeError:
