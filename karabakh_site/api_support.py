@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import ProtectedError
@@ -19,7 +20,7 @@ from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.views import defaults
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import exceptions, parsers, permissions, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
@@ -308,9 +309,26 @@ class ApiViewMixin:
 # Errors ----------------------------------------------------------------------------------------
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with JSON nested deeper than Python's recursion limit (an array 20,000
+    deep) refused as malformed JSON rather than crashing the decoder."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+
+
 def exception_handler(exc, context):
     """DRF's JSON errors, plus the model layer's ValidationError (the source rule, clean()) as a
-    400 keyed by field, and a protected delete as a 409."""
+    400 keyed by field, a protected delete as a 409, and a body over the upload limit as a 413."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is larger than the {limit:,} bytes the API accepts."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             get_error_detail(exc)

@@ -256,7 +256,7 @@ REST_FRAMEWORK = {
         "karabakh_site.api_support.WhitelistOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["karabakh_site.api_support.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "karabakh_site.api_support.exception_handler",
     # ?format= would answer 404 for unknown values; content negotiation uses Accept only.

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -131,14 +131,17 @@ def bad_request_page(request, exception, template_name="400.html"):
     """handler400, for what Django refuses before any view runs (a Host header not in
     ALLOWED_HOSTS, a body over the upload limit, too many fields): JSON under /api/, the site's
     page elsewhere. The page asks nothing of the request that could fail again."""
-    message = (
-        "This server does not answer for that host name."
-        if isinstance(exception, DisallowedHost)
-        else "The request could not be read."
-    )
+    status = 400
+    if isinstance(exception, DisallowedHost):
+        message = "This server does not answer for that host name."
+    elif isinstance(exception, RequestDataTooBig):
+        status = 413
+        message = "The request is larger than this server accepts."
+    else:
+        message = "The request could not be read."
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
-    return render(request, template_name, {"problems": [(None, message)]}, status=400)
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, template_name, {"problems": [(None, message)]}, status=status)
 
 
 def server_error(request, template_name="500.html"):
