@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +45,11 @@ class SearchIndexed(models.Model):
         type(self)._base_manager.filter(pk=self.pk).update(search_vector=vector)
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.update_search_vector()
+        # One transaction: readers (and the content clock's date) see the row and its search
+        # vector change together.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            self.update_search_vector()
 
 
 class TimeStampedModel(models.Model):
