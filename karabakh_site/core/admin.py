@@ -20,9 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, importexport, services, source_health
 from .models import Publishable, Source, Topic
-from .publishing import ensure_not_expired, may_change_shared_record, validate_citations
-
-PUBLIC_STATUSES = {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}
+from .publishing import may_change_shared_record
+from .services import PUBLIC_STATUSES
 
 
 def publish_permission(model) -> str:
@@ -38,9 +37,20 @@ def can_publish(user, model) -> bool:
     return user.has_perm(publish_permission(model))
 
 
+def pending_write(item) -> services.ItemWrite:
+    """The write of ``item`` that the admin's form (its withdraw time), its citation formset (the
+    citations) and save_related() (the save) share. The form and the formsets are built apart and
+    hold nothing in common but the item, so the write travels on it, for this request only."""
+    write = getattr(item, "_admin_write", None)
+    if write is None:
+        write = item._admin_write = services.ItemWrite(item)
+    return write
+
+
 class CitationInlineFormSet(BaseInlineFormSet):
     """Checks the item together with the citations submitted in the same form, before anything is
-    saved: the source rule, and [^N] markers that point past the last citation."""
+    saved: the source rule, and [^N] markers that point past the last citation. The citations
+    checked are the ones the write saves (save_related)."""
 
     def clean(self):
         super().clean()
@@ -53,8 +63,10 @@ class CitationInlineFormSet(BaseInlineFormSet):
             and form.cleaned_data.get("source")
             and not form.cleaned_data.get("DELETE")
         ]
+        # In the order of the positions typed (ties in the form's order); saved as 1, 2, 3 ...
+        kept.sort(key=lambda form: form.cleaned_data.get("position") or 0)
         try:
-            validate_citations(self.instance, citation_count=len(kept))
+            pending_write(self.instance).check_citations([form.instance for form in kept])
         except ValidationError as error:
             raise ValidationError(
                 [message for messages_ in error.message_dict.values() for message in messages_]
@@ -488,29 +500,33 @@ class PublishableAdmin(EditorialAdmin):
             field = form.base_fields["status"]
             field.choices = [c for c in field.choices if c[0] not in PUBLIC_STATUSES]
 
-        original_clean = form.clean
+        original_clean, original_post_clean = form.clean, form._post_clean
 
         def clean(form_self):
             cleaned = original_clean(form_self)
-            status = cleaned.get("status")
-            scheduling_changed = {"publish_at", "withdraw_at"} & set(form_self.changed_data)
-            if not may_publish and (status in PUBLIC_STATUSES or scheduling_changed):
-                raise ValidationError(
-                    "You may save drafts and submit them for review; an editor publishes."
+            try:
+                services.refuse_contributor_move(
+                    may_publish=may_publish,
+                    status=cleaned.get("status"),
+                    scheduling_changed=bool(
+                        {"publish_at", "withdraw_at"} & set(form_self.changed_data)
+                    ),
                 )
-            # Before clean() returns, form_self.instance still holds the saved status.
-            publishing_now = status == Publishable.Status.PUBLISHED and (
-                form_self.instance.pk is None
-                or form_self.instance.status != Publishable.Status.PUBLISHED
-            )
-            if publishing_now:
-                try:
-                    ensure_not_expired(cleaned.get("withdraw_at"))
-                except ValidationError as error:
-                    form_self.add_error(None, error)
+            except PermissionDenied as refusal:
+                raise ValidationError(str(refusal)) from None
             return cleaned
 
+        def _post_clean(form_self):
+            original_post_clean(form_self)
+            # The instance now holds what was submitted: the write checks the withdraw time of
+            # an item it publishes, and the error goes next to that field.
+            try:
+                pending_write(form_self.instance).check_schedule()
+            except ValidationError as error:
+                form_self.add_error(None, error)
+
         form.clean = clean
+        form._post_clean = _post_clean
         return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -582,45 +598,28 @@ class PublishableAdmin(EditorialAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        saved_status = (
-            type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
-            if change
-            else None
-        ) or Publishable.Status.DRAFT
-        if saved_status == Publishable.Status.DRAFT and obj.status == Publishable.Status.IN_REVIEW:
-            obj.review_comment = ""
-        # Citations submitted with the form are saved after the item (save_related), and the
-        # model refuses a published item without them; so the item is saved unpublished first
-        # and published once its citations exist. The formset has already checked the rule.
-        obj._publish_after_related = obj.status == Publishable.Status.PUBLISHED and (
-            obj.pk is None or not obj.citations.exists()
-        )
-        if obj._publish_after_related:
-            obj.status = saved_status
-        super().save_model(request, obj, form, change)
-        services.record_transition(obj, saved_status, by=request.user)
+        # Nothing yet: save_related() saves the item with its citations and links as one write
+        # (services.ItemWrite), so one save is one version and the rule holds at every step.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        item = form.instance
+        relations = {
+            field.name: form.cleaned_data[field.name]
+            for field in item._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        pending_write(item).save(by=request.user, relations=relations)
+        del item._admin_write
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
         if not isinstance(formset, CitationInlineFormSet):
             return super().save_formset(request, form, formset, change)
-        # Django deletes a formset's ticked rows before it saves the new ones, and a published
-        # item refuses to lose its last citation (CitationBase.delete), so replacing the only
-        # citation would fail half-way. The formset's clean() has checked the final set; saving
-        # first and deleting after keeps every step within the rule.
-        instances = formset.save(commit=False)
-        for citation in instances:
-            citation.save()
-        for citation in formset.deleted_objects:
-            citation.delete()
-        formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if getattr(form.instance, "_publish_after_related", False):
-            services.publish(form.instance, by=request.user)
+        # The write saved the citations; commit=False only records which rows were added,
+        # changed and deleted, for the admin's change message.
+        formset.save(commit=False)
 
     @admin.action(description="Publish selected items", permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -287,24 +287,21 @@ def restore_version(obj, record, *, by=None) -> bool:
         for row in version_citations(record)
         if row.source_id in existing_sources
     ]
-    changed = services.save_with_citations(obj, citations, by=by, change_reason=reason)
-    return _restore_links(obj, record, by=by, reason=reason) or changed
-
-
-def _restore_links(obj, record, *, by, reason) -> bool:
-    changed = False
-    for m2m_field in m2m_fields(type(obj)):
-        if not links_recorded(record, m2m_field):
-            # A version from before links were tracked: the current links stay rather than being
-            # wiped. A version that recorded an empty set is restored to no links.
-            continue
-        ids = version_links(record, m2m_field)
-        kept = list(m2m_field.related_model.objects.filter(pk__in=ids))
-        manager = getattr(obj, m2m_field.name)
-        if {item.pk for item in manager.all()} != {item.pk for item in kept}:
-            obj._change_reason = reason
-            if by is not None:
-                obj._history_user = by
-            manager.set(kept)
-            changed = True
-    return changed
+    # Links too, in the same write: one restore is one version. A version from before links were
+    # tracked leaves the current links alone rather than wiping them; a version that recorded an
+    # empty set is restored to no links.
+    relations = {
+        m2m_field.name: m2m_field.related_model.objects.filter(
+            pk__in=version_links(record, m2m_field)
+        )
+        for m2m_field in m2m_fields(model)
+        if links_recorded(record, m2m_field)
+    }
+    return services.write_item(
+        obj,
+        citations=citations,
+        relations=relations,
+        by=by,
+        change_reason=reason,
+        as_recorded=True,
+    )

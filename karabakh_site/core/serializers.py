@@ -3,8 +3,8 @@ builds on: citations embedded with their full source, and writes that obey the s
 
 import copy
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -20,10 +20,6 @@ from karabakh_site.api_support import (
 
 from . import services
 from .models import Publishable, Source, Topic
-from .publishing import ensure_not_expired, validate_citations
-
-# services.return_for_changes() refuses an empty comment with these words; the API checks first,
-# so the refusal is a 400 on the field before anything is written.
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -179,26 +175,30 @@ class PublishableSerializer(StrictModelSerializer):
         model = self.Meta.model
         user = self.context["request"].user
         instance = self.instance
-        if not may_publish(user, model):
-            if attrs.get("status") in {Publishable.Status.PUBLISHED, Publishable.Status.WITHDRAWN}:
-                raise exceptions.PermissionDenied(
-                    "You may save drafts and submit them for review; an editor publishes."
-                )
-            for field in ("publish_at", "withdraw_at"):
-                if field in attrs and attrs[field] != getattr(instance, field, None):
-                    raise exceptions.PermissionDenied(
-                        "You may save drafts and submit them for review; an editor schedules."
-                    )
+        may_publish_model = may_publish(user, model)
+        try:
+            services.refuse_contributor_move(
+                may_publish=may_publish_model,
+                status=attrs.get("status"),
+                scheduling_changed=any(
+                    name in attrs and attrs[name] != getattr(instance, name, None)
+                    for name in ("publish_at", "withdraw_at")
+                ),
+            )
+        except DjangoPermissionDenied as refusal:
+            raise exceptions.PermissionDenied(str(refusal)) from None
 
         # After the 403s: a contributor who may not make this move hears that first.
-        self._check_review_comment(attrs, may_publish(user, model))
+        self._check_review_comment(attrs, may_publish_model)
 
+        # The write is checked here, on a copy, so a refusal is a 400 before anything is written;
+        # create() and update() save this same write (services.ItemWrite), unchecked again.
         candidate = copy.copy(instance) if instance else model()
         for name, value in attrs.items():
             if name not in {"citations", "review_comment"} and name not in self.relation_fields:
                 setattr(candidate, name, value)
+        citations = None
         if "citations" in attrs:
-            citation_count = len(attrs["citations"])
             seen = set()
             for citation in attrs["citations"]:
                 key = (citation["source"].pk, citation.get("locator", ""))
@@ -207,90 +207,29 @@ class PublishableSerializer(StrictModelSerializer):
                         {"citations": ["The same source is cited twice at the same locator."]}
                     )
                 seen.add(key)
-        else:
-            citation_count = instance.citations.count() if instance else 0
-        publishing_now = attrs.get("status") == Publishable.Status.PUBLISHED and (
-            instance is None or instance.status != Publishable.Status.PUBLISHED
-        )
+            citation_model = model.citations.rel.related_model
+            citations = [citation_model(**citation) for citation in attrs["citations"]]
         try:
             candidate.clean()
-            validate_citations(candidate, citation_count=citation_count)
-            if publishing_now:
-                ensure_not_expired(candidate.withdraw_at)
+            self._write = services.ItemWrite(candidate, citations=citations)
+            self._write.check()
         except DjangoValidationError as error:
             raise_as_api_error(error)
         return attrs
 
-    def _write_relations(self, item, relations, citations):
-        for name, values in relations.items():
-            getattr(item, name).set(values)
-        if citations is not None:
-            citation_model = item.citations.model
-            item.citations.all().delete()
-            for position, citation in enumerate(citations, start=1):
-                # One by one (not bulk_create) so each gets its history record.
-                citation_model.objects.create(
-                    **{citation_model.item_field: item}, position=position, **citation
-                )
-
-    def _split(self, validated_data):
+    def _save(self, validated_data):
         relations = {
-            name: validated_data.pop(name)
-            for name in self.relation_fields
-            if name in validated_data
+            name: validated_data[name] for name in self.relation_fields if name in validated_data
         }
-        return relations, validated_data.pop("citations", None)
+        self._write.save(
+            by=self.context["request"].user,
+            relations=relations,
+            comment=validated_data.get("review_comment", ""),
+        )
+        return self._write.item
 
-    def _move(self, item, previous, wanted, *, comment, user):
-        """Take ``item`` (saved with status ``previous``) to ``wanted`` through the workflow
-        services, which log the move with ``user``."""
-        Status = Publishable.Status
-        if wanted == previous:
-            return
-        if wanted == Status.PUBLISHED:
-            services.publish(item, by=user)
-        elif wanted == Status.WITHDRAWN:
-            services.withdraw(item, by=user)
-        elif previous == Status.DRAFT and wanted == Status.IN_REVIEW:
-            services.submit_for_review(item, by=user)
-        elif previous == Status.IN_REVIEW and wanted == Status.DRAFT and comment:
-            services.return_for_changes(item, comment=comment, by=user)
-        else:
-            # The moves with no service of their own, which the admin's form also makes: a
-            # contributor taking an item in review back, an editor reopening a public item.
-            item.status = wanted
-            item.updated_by = user
-            item._history_user = user
-            item.save()
-            services.record_transition(item, previous, by=user)
-
-    @transaction.atomic
     def create(self, validated_data):
-        user = self.context["request"].user
-        relations, citations = self._split(validated_data)
-        validated_data.pop("review_comment", None)  # validate() refused it: nothing to return
-        wanted = validated_data.pop("status", Publishable.Status.DRAFT)
-        # Saved as a draft first, so the move to any other status is logged as in the admin.
-        item = self.Meta.model(**validated_data, created_by=user, updated_by=user)
-        item.status = Publishable.Status.DRAFT
-        item.save()
-        self._write_relations(item, relations, citations)
-        self._move(item, Publishable.Status.DRAFT, wanted, comment="", user=user)
-        return item
+        return self._save(validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        user = self.context["request"].user
-        relations, citations = self._split(validated_data)
-        comment = validated_data.pop("review_comment", "")
-        previous = instance.status
-        wanted = validated_data.pop("status", previous)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.updated_by = user
-        # The fields and citations first, with the status unchanged; then the move, through the
-        # services (publishing needs the citations to exist).
-        instance.save()
-        self._write_relations(instance, relations, citations)
-        self._move(instance, previous, wanted, comment=comment, user=user)
-        return instance
+        return self._save(validated_data)

@@ -1,13 +1,19 @@
-"""State changes of publishable items. Each one saves through Publishable.save(), which enforces
-the source rule, and records who made it: on the item (updated_by), in its history (the history
-user) and in the workflow log (WorkflowEvent: from, to, who, when, comment).
+"""Writes of publishable items. Each one saves through Publishable.save(), which enforces the source
+rule, and records who made it: on the item (updated_by), in its history (the history user) and in
+the workflow log (WorkflowEvent: from, to, who, when, comment).
 
 The review workflow: draft → in review (submit_for_review) → published (publish) → withdrawn
 (withdraw); an editor may return an item in review to draft with a comment (return_for_changes).
+
+Every channel that writes an item together with its citations (the admin's form, the API,
+imports, restores) goes through one writer, ItemWrite (write_item() for the one-step form): it
+checks the source rule, the [^N] markers and the withdraw time once, saves the item, its
+many-to-many relations and its citations, and moves its status through the workflow services,
+as one history version of the item.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -15,8 +21,25 @@ from .models import Publishable, WorkflowEvent
 from .publishing import ensure_not_expired, validate_citations
 
 RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
+EDITOR_PUBLISHES = "You may save drafts and submit them for review; an editor publishes."
+EDITOR_SCHEDULES = "You may save drafts and submit them for review; an editor schedules."
 
 Status = Publishable.Status
+# Statuses readers have seen (or see): only someone who may publish moves an item to or from them.
+PUBLIC_STATUSES = frozenset({Status.PUBLISHED, Status.WITHDRAWN})
+
+
+def refuse_contributor_move(*, may_publish: bool, status, scheduling_changed: bool) -> None:
+    """The contributor rule, the same in the admin and the API: contributors write drafts and
+    submit them for review; publishing, withdrawing and scheduling are the editors'. Raises
+    PermissionDenied with the words the channel shows (the admin as a form error, the API as a
+    403)."""
+    if may_publish:
+        return
+    if status in PUBLIC_STATUSES:
+        raise PermissionDenied(EDITOR_PUBLISHES)
+    if scheduling_changed:
+        raise PermissionDenied(EDITOR_SCHEDULES)
 
 
 def record_transition(item: Publishable, from_status: str, *, by=None, comment: str = "") -> None:
@@ -129,60 +152,235 @@ def _citation_rows(citations) -> list[tuple[int, str, str]]:
     return [(c.source_id, c.locator, c.quote) for c in citations]
 
 
-@transaction.atomic
-def save_with_citations(
-    item: Publishable, citations: list, *, by=None, change_reason: str | None = None
-) -> bool:
-    """Write ``item`` with exactly ``citations`` (unsaved citation objects, in order), then give it
-    the status it carries. The one path for imports, commands and restores: the source rule and
-    the [^N] markers are checked before anything is written, and an unchanged item is left
-    untouched (no new history), so a re-run changes nothing. Returns whether anything was written.
-    ``change_reason`` is kept in the history records this write makes.
+class ItemWrite:
+    """One write of a publishable item: its fields (as set on ``item``), its citations (unsaved
+    or saved citation objects, in order; None keeps the saved ones), its many-to-many relations
+    and its status (``status``, or the one set on ``item``).
+
+    check() runs the rules once: the source rule and the [^N] markers against the final
+    citations, and, when the write publishes an item that is not yet published, the withdraw
+    time (ensure_not_expired). A channel that checks in two steps (the admin: the form checks the
+    withdraw time, its citation formset the citations) calls check_schedule() and
+    check_citations() itself; save() runs only the checks not yet run.
+
+    ``as_recorded`` is for records written as they are (imports, restores): an expired item stays
+    published in status and hidden by its past withdraw time, rather than being refused.
     """
-    target_status = item.status
-    validate_citations(item, citation_count=len(citations))
-    for position, citation in enumerate(citations, start=1):
-        citation.position = position
-        setattr(citation, citation.item_field, item)
 
-    model = type(item)
-    citation_model = model.citations.rel.related_model
-    existing = model.objects.filter(pk=item.pk).first() if item.pk else None
-    old_citations = list(item.citations.all()) if existing else []
-    fields = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
-    item_changed = existing is None or any(
-        getattr(existing, name) != getattr(item, name) for name in fields
-    )
-    citations_changed = _citation_rows(old_citations) != _citation_rows(citations)
-    if not (item_changed or citations_changed):
-        return False
+    def __init__(self, item: Publishable, *, citations=None, status=None, as_recorded=False):
+        self.item = item
+        self.citations = None if citations is None else list(citations)
+        if status is not None:
+            item.status = status
+        self.as_recorded = as_recorded
+        model = type(item)
+        self.saved = model._base_manager.filter(pk=item.pk).first() if item.pk else None
+        self._schedule_checked = self._citations_checked = False
 
-    _stamp(item, by)
-    if by is not None and existing is None:
-        item.created_by = by
-    if change_reason:
-        item._change_reason = change_reason
-    from_status = existing.status if existing else Publishable.Status.DRAFT
-    publish_later = target_status == Publishable.Status.PUBLISHED and not old_citations
-    if publish_later:
-        item.status = from_status
-    item.save()
-    if citations_changed:
-        # Replaced wholesale inside this transaction; the rule was checked above. Row by row, not
-        # in bulk, so each citation added or removed gets its own history record.
-        for old in citation_model.objects.filter(**{citation_model.item_field: item}):
-            if by is not None:
-                old._history_user = by
-            models.Model.delete(old)  # CitationBase.delete's rule check ran above, for the set.
-        for citation in citations:
-            citation.full_clean(exclude=[citation_model.item_field])
+    @property
+    def from_status(self) -> str:
+        return self.saved.status if self.saved is not None else Status.DRAFT
+
+    @property
+    def publishes(self) -> bool:
+        return self.item.status == Status.PUBLISHED and self.from_status != Status.PUBLISHED
+
+    def _saved_citations(self) -> list:
+        if self.saved is None:
+            return []
+        citation_model = type(self.item).citations.rel.related_model
+        return list(
+            citation_model._base_manager.filter(**{citation_model.item_field: self.saved}).order_by(
+                "position", "id"
+            )
+        )
+
+    def _saved_links(self, name) -> set:
+        if self.saved is None:
+            return set()
+        return set(getattr(self.saved, name).values_list("pk", flat=True))
+
+    def check_schedule(self) -> None:
+        """Refuse to publish an item whose withdraw time has passed (error on withdraw_at)."""
+        self._schedule_checked = True
+        if self.publishes and not self.as_recorded:
+            ensure_not_expired(self.item.withdraw_at)
+
+    def check_citations(self, citations=None) -> None:
+        """The source rule and the [^N] markers against the citations the item will have:
+        ``citations`` when given (they become this write's), else the write's, else the saved
+        ones."""
+        if citations is not None:
+            self.citations = list(citations)
+        self._citations_checked = True
+        if self.citations is not None:
+            count = len(self.citations)
+        else:
+            count = self.saved.citations.count() if self.saved is not None else 0
+        validate_citations(self.item, citation_count=count)
+
+    def check(self) -> None:
+        """Every rule of the write, each error on its field (one ValidationError)."""
+        errors = {}
+        for step in (self.check_schedule, self.check_citations):
+            try:
+                step()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def save(self, *, by=None, relations=None, comment: str = "", change_reason=None) -> bool:
+        """Write it, as one history version of the item; returns whether anything was written.
+        An unchanged write (same fields, citations, relations and status) writes nothing and
+        leaves the history as it was, so a re-run import or a repeated save changes nothing.
+
+        ``relations`` maps many-to-many field names to the objects the item links to;
+        ``comment`` goes with an editor's return of an item in review to draft;
+        ``change_reason`` is kept in the history records this write makes."""
+        if not self._schedule_checked:
+            self.check_schedule()
+        if not self._citations_checked:
+            self.check_citations()
+        item, saved = self.item, self.saved
+        model = type(item)
+        target, from_status = item.status, self.from_status
+        old_citations = self._saved_citations() if self.citations is not None else []
+        citations_changed = self.citations is not None and (
+            _citation_rows(old_citations) != _citation_rows(self.citations)
+        )
+        relations = {
+            name: objects
+            for name, objects in (
+                (name, list(objects)) for name, objects in (relations or {}).items()
+            )
+            if {obj.pk for obj in objects} != self._saved_links(name)
+        }
+        fields = [
+            f.attname for f in model._meta.concrete_fields if f.editable and not f.primary_key
+        ]
+        item_changed = saved is None or any(
+            getattr(saved, name) != getattr(item, name) for name in fields
+        )
+        if not (item_changed or citations_changed or relations):
+            return False
+
+        _stamp(item, by)
+        if by is not None and saved is None:
+            item.created_by = by
+        if change_reason:
+            item._change_reason = change_reason
+        # One version: the saves before the last one are not recorded (skip_history_when_saving,
+        # which also silences the many-to-many records), and the last one, through the workflow
+        # move, records the final fields and links. It is dated now, before the citations are
+        # written, because a version's citations are those saved after it (history.py).
+        item._history_date = timezone.now()
+        item.skip_history_when_saving = True
+        try:
+            # Saved with the status the model accepts now: the move below publishes it once its
+            # citations exist.
+            item.status = from_status
+            if saved is None:
+                item.save()  # the citations and links need its id
+            for name, objects in relations.items():
+                getattr(item, name).set(objects)
+            if citations_changed:
+                self._write_citations(old_citations, by=by, change_reason=change_reason)
+        finally:
+            del item.skip_history_when_saving
+        try:
+            _move(item, from_status, target, by=by, comment=comment)
+        finally:
+            del item._history_date
+        if saved is None:
+            # The one version of a new item is its creation, though its row was inserted first.
+            versions = model.history.filter(id=item.pk).order_by("-history_id")
+            versions.filter(history_id=versions.values("history_id")[:1]).update(history_type="+")
+        # Whatever was prefetched for the item (its citations, its links) is out of date.
+        if hasattr(item, "_prefetched_objects_cache"):
+            item._prefetched_objects_cache = {}
+        return True
+
+    def _write_citations(self, old_citations, *, by, change_reason) -> None:
+        """Make the item's citations exactly this write's, row by row (not in bulk), so each one
+        added, changed or removed gets its own history record. Citations that carry an id (the
+        admin's formset) are updated in place; the others replace the saved ones."""
+        citation_model = type(self.item).citations.rel.related_model
+        field = citation_model.item_field
+        kept = {c.pk for c in self.citations if c.pk is not None}
+        before = {c.pk: (c.source_id, c.locator, c.quote, c.position) for c in old_citations}
+        for old in old_citations:
+            if old.pk not in kept:
+                if by is not None:
+                    old._history_user = by
+                # CitationBase.delete's check of the last citation is for a single delete; the
+                # rule was checked for the whole set.
+                models.Model.delete(old)
+        for position, citation in enumerate(self.citations, start=1):
+            citation.position = position
+            setattr(citation, field, self.item)
+            row = (citation.source_id, citation.locator, citation.quote, position)
+            if citation.pk is not None and before.get(citation.pk) == row:
+                continue
+            citation.full_clean(exclude=[field])
             if by is not None:
                 citation._history_user = by
             if change_reason:
                 citation._change_reason = change_reason
             citation.save()
-    if publish_later:
+
+
+def _move(item: Publishable, from_status: str, to_status: str, *, by, comment: str = "") -> None:
+    """Save ``item`` (saved with ``from_status``) at ``to_status`` through the service for that
+    move, which logs it with ``by``: the one status dispatch for every channel."""
+    if to_status == Status.PUBLISHED and from_status != Status.PUBLISHED:
+        # ItemWrite checked the withdraw time (or, as_recorded, keeps it as written).
         _mark_published(item, by=by)
+    elif to_status == Status.WITHDRAWN and from_status != Status.WITHDRAWN:
+        withdraw(item, by=by)
+    elif from_status == Status.DRAFT and to_status == Status.IN_REVIEW:
+        submit_for_review(item, by=by)
+    elif from_status == Status.IN_REVIEW and to_status == Status.DRAFT and comment:
+        return_for_changes(item, comment=comment, by=by)
     else:
+        # The moves with no service of their own (a contributor taking an item in review back,
+        # an editor reopening a public item), and writes that keep the status.
+        item.status = to_status
+        _stamp(item, by)
+        item.save()
         record_transition(item, from_status, by=by)
-    return True
+
+
+def write_item(
+    item: Publishable,
+    *,
+    citations=None,
+    relations=None,
+    status=None,
+    by=None,
+    comment: str = "",
+    change_reason: str | None = None,
+    as_recorded: bool = False,
+) -> bool:
+    """Check and save one write of ``item`` (see ItemWrite); returns whether anything was
+    written. Raises ValidationError before anything is written."""
+    write = ItemWrite(item, citations=citations, status=status, as_recorded=as_recorded)
+    write.check()
+    return write.save(by=by, relations=relations, comment=comment, change_reason=change_reason)
+
+
+def save_with_citations(
+    item: Publishable, citations: list, *, by=None, change_reason: str | None = None, relations=None
+) -> bool:
+    """Write ``item`` as a record says it is, with exactly ``citations`` (unsaved, in order) and
+    the status it carries: the imports' entry to write_item()."""
+    return write_item(
+        item,
+        citations=citations,
+        relations=relations,
+        by=by,
+        change_reason=change_reason,
+        as_recorded=True,
+    )
