@@ -2,8 +2,9 @@
 
 from drf_spectacular.utils import extend_schema_field
 
-from karabakh_site.api_support import may_view_unpublished
-from karabakh_site.core.api import PublishableApiFilter, PublishableViewSet, TextFilter
+from karabakh_site.core.api.filters import PublishableApiFilter, TextFilter
+from karabakh_site.core.api.views import PublishableViewSet
+from karabakh_site.core.permissions import may_view_unpublished
 
 from .filters import ArticleFilter, YearFilter
 from .models import Article

@@ -3,7 +3,8 @@
 from django.db.models import Prefetch
 
 from articles.api import visible_articles
-from karabakh_site.core.api import PublishableApiFilter, PublishableViewSet, SlugFilter, TextFilter
+from karabakh_site.core.api.filters import PublishableApiFilter, SlugFilter, TextFilter
+from karabakh_site.core.api.views import PublishableViewSet
 
 from .filters import FAQFilter
 from .models import FAQEntry

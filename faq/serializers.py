@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from articles.models import Article
-from karabakh_site.api_support import StrictModelSerializer, StrictSlugRelatedField
+from karabakh_site.core.api.fields import StrictModelSerializer, StrictSlugRelatedField
 from karabakh_site.core.models import Topic
 from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
 

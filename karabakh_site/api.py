@@ -1,6 +1,6 @@
 """The public JSON API, version 1: one router for every app's viewsets, site search, the OpenAPI
 schema and its interactive docs. Included at /api/v1/ by karabakh_site.urls; shared behaviour
-(permissions, pagination, conditional GET, errors) is in karabakh_site.api_support."""
+(permissions, pagination, conditional GET, errors) is in the karabakh_site.core.api package."""
 
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
@@ -10,8 +10,8 @@ from rest_framework import exceptions, routers, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
-from karabakh_site.api_support import ApiViewMixin
-from karabakh_site.core.api import SourceViewSet, TopicViewSet
+from karabakh_site.core.api.conditional import ApiViewMixin
+from karabakh_site.core.api.views import SourceViewSet, TopicViewSet
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.search import MAX_QUERY_LENGTH, search, search_kinds
 from timeline.api import PlaceViewSet

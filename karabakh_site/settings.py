@@ -243,22 +243,22 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["karabakh_site.api_support.ArchiveModelPermissions"],
-    "DEFAULT_THROTTLE_CLASSES": ["karabakh_site.api_support.AnonymousThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["karabakh_site.core.api.permissions.ArchiveModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["karabakh_site.core.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},
     # Behind N trusted proxies the client address is the Nth from the right in X-Forwarded-For.
     # 0 means "no proxy": DRF then counts REMOTE_ADDR. (None would trust a client-sent
     # X-Forwarded-For, letting anyone escape the throttle.)
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
-    "DEFAULT_PAGINATION_CLASS": "karabakh_site.api_support.ArchivePagination",
+    "DEFAULT_PAGINATION_CLASS": "karabakh_site.core.api.pagination.ArchivePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "karabakh_site.api_support.WhitelistOrderingFilter",
+        "karabakh_site.core.api.ordering.WhitelistOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["karabakh_site.api_support.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["karabakh_site.core.api.errors.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "karabakh_site.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "karabakh_site.core.api.errors.exception_handler",
     # ?format= would answer 404 for unknown values; content negotiation uses Accept only.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "karabakh_site.api_support.document_http_behaviour",
+        "karabakh_site.core.api.schema.document_http_behaviour",
     ],
     # Swagger UI and ReDoc from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,4 +22,4 @@ urlpatterns = [
 handler400 = "karabakh_site.views.bad_request_page"
 handler500 = "karabakh_site.views.server_error"
 # JSON under /api/, Django's 404 page (templates/404.html) elsewhere.
-handler404 = "karabakh_site.api_support.page_not_found"
+handler404 = "karabakh_site.core.api.errors.page_not_found"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
-from karabakh_site.core.publishing import may_change_shared_record
+from karabakh_site.core.permissions import may_change_shared_record
 
 from .models import Place, TimelineCitation, TimelineEntry
 

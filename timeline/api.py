@@ -9,15 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles.api import visible_articles
-from karabakh_site.api_support import SLUG_PATH
-from karabakh_site.core.api import (
-    ArchiveViewSet,
+from karabakh_site.core.api.fields import SLUG_PATH
+from karabakh_site.core.api.filters import (
     PublishableApiFilter,
-    PublishableViewSet,
     SlugFilter,
     StrictBooleanFilter,
     TextFilter,
 )
+from karabakh_site.core.api.views import ArchiveViewSet, PublishableViewSet
 
 from .filters import TimelineFilter
 from .models import Place, TimelineEntry

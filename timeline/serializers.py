@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from rest_framework import serializers
 
 from articles.models import Article
-from karabakh_site.api_support import (
+from karabakh_site.core.api.fields import (
     StrictDecimalField,
     StrictModelSerializer,
     StrictSlugRelatedField,

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, importexport, services, source_health
 from .models import Publishable, Source, Topic
-from .publishing import may_change_shared_record
+from .permissions import may_change_shared_record
 from .services import PUBLIC_STATUSES
 
 

@@ -79,36 +79,3 @@ def validate_citations(item, *, citation_count: int) -> None:
                 errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-
-
-def may_publish_anything(user) -> bool:
-    """Editors: users who may publish at least one content type."""
-    return any(
-        user.has_perm(f"{app}.publish_{model}")
-        for app, model in (
-            ("articles", "article"),
-            ("faq", "faqentry"),
-            ("timeline", "timelineentry"),
-        )
-    )
-
-
-def is_public_record(obj) -> bool:
-    """Whether a shared record (a source, a place) already shows on published pages, so changing it
-    changes what readers see: a source cited by a published item, a place of a published entry."""
-    from karabakh_site.core.models import Source  # the models import this module
-
-    if obj is None or obj.pk is None:
-        return False
-    if isinstance(obj, Source):
-        from karabakh_site.core.readers import public_sources
-
-        return public_sources().filter(pk=obj.pk).exists()
-    entries = getattr(obj, "entries", None)  # timeline.Place
-    return entries is not None and entries.published().exists()
-
-
-def may_change_shared_record(user, obj) -> bool:
-    """Contributors edit drafts; a source or place that readers already see changes only through
-    an editor, as a public item does (the same rule in the admin and the API)."""
-    return not is_public_record(obj) or may_publish_anything(user)

@@ -10,16 +10,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
 
-from karabakh_site.api_support import (
+from . import services
+from .api.fields import (
     StrictCharField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
     StrictURLField,
-    may_publish,
 )
-
-from . import services
 from .models import Publishable, Source, Topic
+from .permissions import may_publish
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -1,0 +1,69 @@
+"""Conditional GET and cache headers for every API view: ApiViewMixin, which every API view
+(the viewsets, search, the schema and its docs) mixes in."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from rest_framework import exceptions
+
+from karabakh_site.core import changes
+
+
+def _not_modified(request, etag: str, last_modified) -> bool:
+    # RFC 9110 13.2.2: If-None-Match, when present, decides alone.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        tags = parse_etags(if_none_match)
+        return tags == ["*"] or etag.removeprefix("W/") in {t.removeprefix("W/") for t in tags}
+    if last_modified is None:
+        return False
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(last_modified.timestamp()) <= since
+
+
+class ApiViewMixin:
+    """ETag, Last-Modified and 304s on every successful GET; Cache-Control on every response:
+    public for anonymous reads (which only ever see published content), private otherwise.
+
+    The ETag is a hash of the body. Last-Modified is the site-wide content clock
+    (core.changes.last_modified), read after the answer is built and judged against the time the
+    request started, so it is the same from every worker and never earlier than a change the
+    answer depends on; when no such date can be given, only the ETag is sent."""
+
+    def initial(self, request, *args, **kwargs):
+        # Before any query for the answer (see core.changes.last_modified).
+        self.content_read_from = time.time()
+        super().initial(request, *args, **kwargs)
+        # "?ordering=" or "?updated_since=" would otherwise mean "no filter" silently.
+        empty = sorted({name for name, value in request.query_params.items() if value == ""})
+        if empty:
+            raise exceptions.ValidationError(
+                {name: ["Give a value, or leave the parameter out."] for name in empty}
+            )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        anonymous = not (request.user and request.user.is_authenticated)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+            started = getattr(self, "content_read_from", None)
+            last_modified = changes.last_modified(started) if started is not None else None
+            if _not_modified(request, etag, last_modified):
+                response = HttpResponseNotModified()
+            response["ETag"] = etag
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified.timestamp())
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and anonymous:
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        elif request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+            # Drafts may be in it: no shared cache keeps it; the client revalidates with the ETag.
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, no_store=True)
+        patch_vary_headers(response, ["Accept", "Authorization"])
+        return response

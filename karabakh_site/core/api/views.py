@@ -1,0 +1,100 @@
+"""API viewsets for sources and topics, and the bases the content apps' viewsets build on."""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from karabakh_site.core.filters import SourceFilter
+from karabakh_site.core.models import Source, Topic
+from karabakh_site.core.permissions import may_view_unpublished
+from karabakh_site.core.readers import public_sources
+from karabakh_site.core.serializers import SourceSerializer, TopicSerializer
+
+from .conditional import ApiViewMixin
+from .fields import SLUG_PATH
+from .filters import BoundedCharFilter, LanguageFilter, TextFilter, UtcDateTimeFilter
+
+
+class ArchiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
+    """List and detail for anyone; create, update and delete by model permission."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+class PublishableViewSet(ArchiveViewSet):
+    """Anonymous clients, and users without the model's view permission, get published() items
+    only; others get every item, drafts included. Lists use the compact ``list_serializer_class``."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
+    list_serializer_class = None
+
+    def visible(self):
+        model = self.queryset.model
+        if may_view_unpublished(self.request.user, model):
+            return model.objects.all()
+        return model.objects.published()
+
+    def get_queryset(self):
+        return self.visible()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.serializer_class
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="The source is still cited."),
+        }
+    )
+)
+class SourceViewSet(ArchiveViewSet):
+    """Sources, by id. Anonymous clients see the sources that published items cite."""
+
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    lookup_value_regex = "[0-9]+"
+    ordering = ["publisher", "title", "id"]
+    ordering_fields = ["publisher", "title", "published_date", "updated_at", "id"]
+
+    class filterset_class(SourceFilter):
+        q = TextFilter(field_names=["title", "publisher", "author", "notes"])
+        # Redeclared with their limits in the schema, so clients know a well-formed value.
+        publisher = BoundedCharFilter(help_text="The publisher's exact name.")
+        language = LanguageFilter(help_text="ISO 639-1 code, such as en.")
+        updated_since = UtcDateTimeFilter(
+            field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+        )
+
+        class Meta(SourceFilter.Meta):
+            fields = [*SourceFilter.Meta.fields, "q", "updated_since"]
+
+    def get_queryset(self):
+        if may_view_unpublished(self.request.user, Source):
+            return Source.objects.all()
+        return public_sources()
+
+
+class TopicViewSet(ArchiveViewSet):
+    queryset = Topic.objects.all()
+    serializer_class = TopicSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
+    ordering = ["name", "id"]
+    ordering_fields = ["name", "slug", "id"]
+
+    def get_queryset(self):
+        # Readers see a topic once a published item uses it, as with sources.
+        return Topic.objects.visible_to(self.request.user)
+
+    class filterset_class(django_filters.FilterSet):
+        q = TextFilter(field_names=["name", "description"])
+
+        class Meta:
+            model = Topic
+            fields = ["q"]
