@@ -34,6 +34,7 @@ class Article(Publishable):
         snippet_fields=("standfirst", "body"),
         api_prefix="articles",
         api_viewset="articles.api.ArticleViewSet",
+        importexport="articles.importexport.ArticleKind",
         topic_template="articles/topic_section.html",
     )
     search_weights = {"title": "A", "standfirst": "B", "body": "C"}

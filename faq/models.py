@@ -46,6 +46,7 @@ class FAQEntry(Publishable):
         snippet_fields=("answer",),
         api_prefix="faq",
         api_viewset="faq.api.FAQEntryViewSet",
+        importexport="faq.importexport.FAQKind",
         list_related=("group",),
         topic_template="faq/topic_section.html",
     )

@@ -112,6 +112,7 @@ class TimelineEntry(Publishable):
         snippet_fields=("summary",),
         api_prefix="timeline",
         api_viewset="timeline.api.TimelineEntryViewSet",
+        importexport="timeline.importexport.TimelineKind",
         topic_template="timeline/topic_section.html",
     )
     search_weights = {"title": "A", "summary": "B"}

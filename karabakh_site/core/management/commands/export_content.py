@@ -1,5 +1,5 @@
-"""Export sources, timeline entries or FAQ entries as CSV or JSON, in the shape import_content
-reads back without loss."""
+"""Export sources or a content kind (articles, timeline, faq: every kind that declares import/export
+columns) as CSV or JSON, in the shape import_content reads back without loss."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from karabakh_site.core import importexport
 
 
 class Command(BaseCommand):
-    help = "Export sources, timeline or faq as CSV or JSON (to a file, or to standard output)."
+    help = "Export sources or a content kind as CSV or JSON (to a file, or to standard output)."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(importexport.KINDS))

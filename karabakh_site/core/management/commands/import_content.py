@@ -1,4 +1,5 @@
-"""Import sources, timeline entries or FAQ entries from a CSV or JSON file (see core.importexport).
+"""Import sources or a content kind (articles, timeline, faq: every kind that declares import/export
+columns) from a CSV or JSON file (see core.importexport).
 
 Every row is checked before anything is written; if any row is wrong, nothing is written and the
 command exits non-zero listing each bad row. Importing the same file again changes nothing.
@@ -16,7 +17,7 @@ PROGRESS_FROM = 50
 
 
 class Command(BaseCommand):
-    help = "Import sources, timeline or faq rows from a CSV or JSON file; all rows or none."
+    help = "Import sources or content-kind rows from a CSV or JSON file; all rows or none."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(importexport.KINDS))
