@@ -1,0 +1,23 @@
+"""The admin of core: the shared records (sources, topics) and the bases every content admin
+builds on.
+
+- publishable.py: PublishableAdmin and its citation inline, the base of each content app's admin
+- versioning.py: history with diffs and restore, conflict-safe editing (EditorialAdmin)
+- workflow.py: the review workflow panel, the publish/withdraw actions, the status columns
+- importexport.py: the import and export views (ImportExportMixin)
+- records.py: the Source and Topic admins, registered here by importing them
+- helpers.py: URL names and the publish permission
+"""
+
+from .helpers import can_publish, publish_permission, url_name
+from .importexport import ImportExportMixin, ImportForm
+from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
+from .records import SourceAdmin, TopicAdmin
+from .versioning import EditorialAdmin, VersionedFormMixin
+from .workflow import WorkflowMixin
+
+__all__ = [
+    "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
+    "ImportForm", "PublishableAdmin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
+    "WorkflowMixin", "can_publish", "publish_permission", "url_name",
+]  # fmt: skip

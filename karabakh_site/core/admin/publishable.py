@@ -1,0 +1,183 @@
+"""The base of every content admin: status and scheduling, citation inlines checked with the
+item, the contributor/editor split enforced on the server, and one save as one write
+(services.ItemWrite)."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+
+from .. import services
+from ..models import Publishable
+from ..services import PUBLIC_STATUSES
+from .helpers import can_publish
+from .versioning import EditorialAdmin
+from .workflow import WorkflowMixin
+
+
+def pending_write(item) -> services.ItemWrite:
+    """The write of ``item`` that the admin's form (its withdraw time), its citation formset (the
+    citations) and save_related() (the save) share. The form and the formsets are built apart and
+    hold nothing in common but the item, so the write travels on it, for this request only."""
+    write = getattr(item, "_admin_write", None)
+    if write is None:
+        write = item._admin_write = services.ItemWrite(item)
+    return write
+
+
+class CitationInlineFormSet(BaseInlineFormSet):
+    """Checks the item together with the citations submitted in the same form, before anything is
+    saved: the source rule, and [^N] markers that point past the last citation. The citations
+    checked are the ones the write saves (save_related)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("source")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        # In the order of the positions typed (ties in the form's order); saved as 1, 2, 3 ...
+        kept.sort(key=lambda form: form.cleaned_data.get("position") or 0)
+        try:
+            pending_write(self.instance).check_citations([form.instance for form in kept])
+        except ValidationError as error:
+            raise ValidationError(
+                [message for messages_ in error.message_dict.values() for message in messages_]
+            ) from None
+
+
+class CitationInline(admin.TabularInline):
+    formset = CitationInlineFormSet
+    autocomplete_fields = ["source"]
+    fields = ["position", "source", "locator", "quote"]
+    extra = 1
+
+
+class PublishedListFilter(admin.SimpleListFilter):
+    title = "visible to readers"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("scheduled", "Scheduled"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(
+                status=Publishable.Status.PUBLISHED, publish_at__gt=timezone.now()
+            )
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.published().values("pk"))
+        return queryset
+
+
+class PublishableAdmin(WorkflowMixin, EditorialAdmin):
+    """Status, scheduling, the review workflow and the publish/withdraw actions, with the source
+    rule and the contributor/editor split enforced on the server."""
+
+    actions = ["publish_selected", "withdraw_selected"]
+    readonly_fields = [
+        "schedule_state", "review_comment", "created_at", "created_by", "updated_at", "updated_by",
+    ]  # fmt: skip
+    list_filter = ["status", PublishedListFilter, "topics"]
+    autocomplete_fields = ["topics"]
+    list_per_page = 50
+    save_on_top = True
+
+    publishing_fieldset = (
+        "Publishing",
+        {"fields": ["status", "schedule_state", "review_comment", "publish_at", "withdraw_at"]},
+    )
+    record_fieldset = (
+        "Record",
+        {
+            "classes": ["collapse"],
+            "fields": ["created_at", "created_by", "updated_at", "updated_by"],
+        },
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="sources", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    # Contributors write drafts and submit them for review; publishing is the editors'.
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Once public, an item changes only through someone who may publish.
+        if obj is not None and obj.status in PUBLIC_STATUSES:
+            return self.has_publish_permission(request)
+        return True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        may_publish = self.has_publish_permission(request)
+        if not may_publish and "status" in form.base_fields:
+            field = form.base_fields["status"]
+            field.choices = [c for c in field.choices if c[0] not in PUBLIC_STATUSES]
+
+        original_clean, original_post_clean = form.clean, form._post_clean
+
+        def clean(form_self):
+            cleaned = original_clean(form_self)
+            try:
+                services.refuse_contributor_move(
+                    may_publish=may_publish,
+                    status=cleaned.get("status"),
+                    scheduling_changed=bool(
+                        {"publish_at", "withdraw_at"} & set(form_self.changed_data)
+                    ),
+                )
+            except PermissionDenied as refusal:
+                raise ValidationError(str(refusal)) from None
+            return cleaned
+
+        def _post_clean(form_self):
+            original_post_clean(form_self)
+            # The instance now holds what was submitted: the write checks the withdraw time of
+            # an item it publishes, and the error goes next to that field.
+            try:
+                pending_write(form_self.instance).check_schedule()
+            except ValidationError as error:
+                form_self.add_error(None, error)
+
+        form.clean = clean
+        form._post_clean = _post_clean
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # Nothing yet: save_related() saves the item with its citations and links as one write
+        # (services.ItemWrite), so one save is one version and the rule holds at every step.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        item = form.instance
+        relations = {
+            field.name: form.cleaned_data[field.name]
+            for field in item._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        pending_write(item).save(by=request.user, relations=relations)
+        del item._admin_write
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, CitationInlineFormSet):
+            return super().save_formset(request, form, formset, change)
+        # The write saved the citations; commit=False only records which rows were added,
+        # changed and deleted, for the admin's change message.
+        formset.save(commit=False)

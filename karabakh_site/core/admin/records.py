@@ -1,0 +1,171 @@
+"""Admins of the shared records that content cites and gathers under: sources and topics."""
+
+from django.contrib import admin, messages
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+
+from .. import source_health
+from ..models import Source, Topic
+from ..permissions import may_change_shared_record
+from .importexport import ImportExportMixin
+from .versioning import EditorialAdmin
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArchivedListFilter(admin.SimpleListFilter):
+    title = "archived copy"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has an archived copy"), ("no", "No archived copy")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(archived_url="")
+        if self.value() == "no":
+            return queryset.filter(archived_url="")
+        return queryset
+
+
+class HealthListFilter(admin.SimpleListFilter):
+    """Dead links, split by whether readers can still follow an archived copy (see check_sources)."""
+
+    title = "link health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("dead-archived", "Dead, archived copy kept"),
+            ("dead-lost", "Dead, no archived copy"),
+            ("unchecked", "Never checked"),
+        ]
+
+    def queryset(self, request, queryset):
+        dead = queryset.filter(url_status=Source.UrlStatus.DEAD)
+        if self.value() == "dead-archived":
+            return dead.exclude(archived_url="")
+        if self.value() == "dead-lost":
+            return dead.filter(archived_url="")
+        if self.value() == "unchecked":
+            return queryset.filter(last_checked_at__isnull=True)
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(ImportExportMixin, EditorialAdmin):
+    import_kind = "sources"
+    actions = ["check_links"]
+    # The action checks inside the request; whole-archive checks are for manage.py check_sources.
+    check_links_limit = 50
+    list_display = [
+        "title", "publisher", "kind", "language", "published_date", "url_status", "has_archive",
+        "last_checked_at",
+    ]  # fmt: skip
+    list_filter = ["kind", "url_status", HealthListFilter, ArchivedListFilter, "language"]
+    search_fields = ["title", "publisher", "author", "url", "notes"]
+    date_hierarchy = "published_date"
+    readonly_fields = ["cited_by", "last_checked_at", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "url",
+                    "publisher",
+                    "author",
+                    "published_date",
+                    "language",
+                    "kind",
+                ]
+            },
+        ),  # fmt: skip
+        (
+            "Archive and health",
+            {
+                "fields": [
+                    "archived_url",
+                    "archived_date",
+                    "last_verified",
+                    "url_status",
+                    "last_checked_at",
+                ]
+            },
+        ),  # fmt: skip
+        (None, {"fields": ["notes", "cited_by", "created_at", "updated_at"]}),
+    ]
+
+    @admin.action(description="Check the links of the selected sources now", permissions=["change"])
+    def check_links(self, request, queryset):
+        sources = list(queryset.order_by("id")[: self.check_links_limit + 1])
+        if len(sources) > self.check_links_limit:
+            self.message_user(
+                request,
+                f"Select at most {self.check_links_limit} sources, or run "
+                "manage.py check_sources to check them all.",
+                messages.ERROR,
+            )
+            return
+        results = source_health.check_urls(
+            [(source.pk, source.url) for source in sources], concurrency=10, timeout=5
+        )
+        source_health.record_results(results)
+        by_status = {}
+        for result in results:
+            by_status.setdefault(result.status, []).append(result)
+        dead = by_status.get(Source.UrlStatus.DEAD, [])
+        self.message_user(
+            request,
+            f"Checked {len(results)}: {len(by_status.get(Source.UrlStatus.LIVE, []))} live, "
+            f"{len(dead)} dead, {len(by_status.get(Source.UrlStatus.UNKNOWN, []))} not decided, "
+            f"{len(by_status.get('', []))} not checked (not http or https).",
+            messages.WARNING if dead else messages.SUCCESS,
+        )
+        archived = {source.pk: source.archived_url for source in sources}
+        for result in dead:
+            copy = archived[result.source_id] or "no archived copy"
+            self.message_user(
+                request, f"Dead: {result.url} ({result.detail}); {copy}.", messages.WARNING
+            )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+    @admin.display(description="archived", boolean=True)
+    def has_archive(self, obj):
+        return bool(obj.archived_url)
+
+    @admin.display(description="cited by")
+    def cited_by(self, obj):
+        if obj.pk is None:
+            return "—"
+        items = obj.citing_items()
+        if not items:
+            return "Not cited yet."
+        rows = []
+        for item in items:
+            meta = item._meta
+            try:
+                url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+            except NoReverseMatch:
+                url = "#"
+            rows.append((url, meta.verbose_name, item, item.get_status_display()))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{} <a href='{}'>{}</a> ({})</li>", ((v, u, i, s) for u, v, i, s in rows)
+            ),  # fmt: skip
+        )
