@@ -129,6 +129,10 @@ class ItemKind(Kind):
     def convert(self, row, errors) -> dict:
         values = {}
         for column in self.item_columns:
+            if column not in row:
+                # A new item gets the field's default (an article's byline), an existing one
+                # keeps its value (see prepare()).
+                continue
             try:
                 values[column] = self.item_converters.get(column, to_text)(row.get(column))
             except ValueError as error:
