@@ -41,10 +41,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .clock import QueryTime
+from .kinds import content_kinds
 from .models import ContentChange, Publishable, WorkflowEvent
-
-# The apps whose models readers see, directly or embedded in what they read.
-CONTENT_APPS = ("core", "articles", "faq", "timeline")
 
 # A pending row this old belongs to a write that failed, or a process that died, before dating
 # it; the next change deletes it so Last-Modified comes back. A write is never this slow between
@@ -53,10 +51,16 @@ CONTENT_APPS = ("core", "articles", "faq", "timeline")
 ABANDONED = dt.timedelta(minutes=10)
 
 
+def content_apps() -> list[str]:
+    """The apps whose models readers see, directly or embedded in what they read: core and each
+    content kind's app, from the registry (so core names no content app)."""
+    return list(dict.fromkeys(["core", *(kind.model._meta.app_label for kind in content_kinds())]))
+
+
 def watched_models() -> list[type]:
     """The models whose writes move the clock, found through the app registry."""
     found = []
-    for label in CONTENT_APPS:
+    for label in content_apps():
         for model in apps.get_app_config(label).get_models():
             if issubclass(model, HistoricalChanges) or model in (WorkflowEvent, ContentChange):
                 continue
@@ -190,7 +194,7 @@ class PageConditionalGetMiddleware(ConditionalGetMiddleware):
     304 when If-None-Match matches it. Django's feeds and sitemap send the newest listed item's
     date as Last-Modified, which stays put or goes back when an item leaves the list; answering
     If-Modified-Since from it would tell a client holding a withdrawn item that nothing changed,
-    so it is dropped. (The API sets its own validators, see api_support.ApiViewMixin.)"""
+    so it is dropped. (The API sets its own validators, see core.api.conditional.ApiViewMixin.)"""
 
     def process_response(self, request, response):
         if request.path.startswith("/api/"):

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Publishable, WorkflowEvent
+from .permissions import PUBLIC_STATUSES
 from .publishing import ensure_not_expired, validate_citations
 
 RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
@@ -25,8 +26,6 @@ EDITOR_PUBLISHES = "You may save drafts and submit them for review; an editor pu
 EDITOR_SCHEDULES = "You may save drafts and submit them for review; an editor schedules."
 
 Status = Publishable.Status
-# Statuses readers have seen (or see): only someone who may publish moves an item to or from them.
-PUBLIC_STATUSES = frozenset({Status.PUBLISHED, Status.WITHDRAWN})
 
 
 def refuse_contributor_move(*, may_publish: bool, status, scheduling_changed: bool) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .. import services
 from ..models import Publishable
-from ..services import PUBLIC_STATUSES
+from ..permissions import PUBLIC_STATUSES
 from .helpers import can_publish
 from .versioning import EditorialAdmin
 from .workflow import WorkflowMixin
