@@ -23,7 +23,7 @@ Status = Source.UrlStatus
 class Handler(BaseHTTPRequestHandler):
     in_flight = 0
     most_in_flight = 0
-    lock = threading.Lock()
+    lock = threading.Condition()
 
     def log_message(self, *args):  # Keep the test output clean.
         pass
@@ -33,11 +33,17 @@ class Handler(BaseHTTPRequestHandler):
         with cls.lock:
             cls.in_flight += 1
             cls.most_in_flight = max(cls.most_in_flight, cls.in_flight)
+            cls.lock.notify_all()
         try:
             path = self.path
             if path.startswith("/slow"):
                 time.sleep(1.5)
             if path.startswith("/steady"):
+                # Wait (up to 2 s) for a second request to be in flight, so a client that runs two
+                # at a time is seen doing so however loaded the machine is; one that ran more
+                # would show a third arriving meanwhile.
+                with cls.lock:
+                    cls.lock.wait_for(lambda: cls.in_flight >= 2, timeout=2)
                 time.sleep(0.1)
             if path.startswith("/moved"):
                 self.send_response(301)
