@@ -16,9 +16,26 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 install: $(INSTALLED)
 
+# The development settings every manage.py command reads after `make run` (settings.py loads
+# .env with python-dotenv; the real environment wins): debug on, a generated secret key and the
+# demo admin password (the one an earlier run kept in .demo-admin-password, if any). Written once
+# and then left alone, so the key and the password stay the same and a developer's edits stay.
+ENV_FILE := .env
+
+$(ENV_FILE): | $(INSTALLED)
+	@umask 077 && $(PY) -c 'import os, pathlib, secrets; \
+	kept = pathlib.Path(".demo-admin-password"); \
+	password = os.environ.get("DEMO_ADMIN_PASSWORD") or (kept.read_text().strip() if kept.exists() else "") or secrets.token_urlsafe(12); \
+	quote = lambda value: "\x27" + value.replace("\\", "\\\\").replace("\x27", "\\\x27") + "\x27"; \
+	print("# Development settings for manage.py, written by make run (git-ignored). The real environment wins."); \
+	print("DJANGO_DEBUG=true"); \
+	print("DJANGO_SECRET_KEY=" + quote("django-insecure-dev-" + secrets.token_urlsafe(40))); \
+	print("DEMO_ADMIN_PASSWORD=" + quote(password))' > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@: development settings for manage.py (debug on, a dev secret key, the admin password)."
+
 # Development server: DEBUG on, demo content, an admin login printed at the end.
 run: export DJANGO_DEBUG ?= true
-run: install
+run: install $(ENV_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin

@@ -4,6 +4,12 @@ Everything that differs between machines comes from environment variables, read 
 typed helpers below. They fail loudly: a value they cannot read stops start-up with an
 ImproperlyConfigured error naming the variable, instead of silently falling back to a default.
 Every variable is documented in README.md.
+
+A development checkout also has a git-ignored .env beside manage.py (`make run` writes it: debug
+on, a generated secret key, the demo admin password), read here with python-dotenv so every
+manage.py command works without typing them. The real environment wins over the file, and with
+debug off the secret key must come from the real environment: a stray .env never makes a
+production server start.
 """
 
 import os
@@ -12,8 +18,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# KARABAKH_ENV_FILE names another file, or is empty for none: the test suite sets it empty
+# (pyproject.toml), so a developer's .env cannot change what the tests run with.
+ENV_FILE = os.environ.get("KARABAKH_ENV_FILE", str(BASE_DIR / ".env"))
+_REAL_ENVIRONMENT = frozenset(os.environ)
+if ENV_FILE:
+    # override=False: a variable set in the real environment keeps its value.
+    load_dotenv(ENV_FILE, override=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -105,6 +120,9 @@ def cache_config(url: str | None) -> dict:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not DEBUG and "DJANGO_SECRET_KEY" not in _REAL_ENVIRONMENT:
+    # The .env key is a development key: with debug off (production, make serve) it does not count.
+    SECRET_KEY = ""
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -118,10 +136,6 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-
-# The public address of the site, used where a page is not rendered for a request
-# (feeds and sitemaps get theirs from the request).
-SITE_NAME = "Karabakh Archive"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -197,20 +211,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # Reader site: static files through whitenoise. After `collectstatic` (make serve) names are
 # hashed and compressed and served with far-future caching; without a manifest (the test suite,
 # a fresh checkout) the storage falls back to plain names and whitenoise serves them from the
 # finders, so DEBUG-off tests render pages without a build step. See karabakh_site/storage.py.
-STORAGES["staticfiles"] = {"BACKEND": "karabakh_site.storage.ForgivingManifestStorage"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "karabakh_site.storage.ForgivingManifestStorage"},
+}
 WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 WHITENOISE_MANIFEST_STRICT = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Production hardening; each can be relaxed through its variable behind a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,12 +1,14 @@
 """Settings read the environment through typed helpers that fail loudly."""
 
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
 
 from karabakh_site import settings
 
@@ -110,3 +112,132 @@ def test_cache_url_selects_the_backend():
     }
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         settings.cache_config("memcached://localhost")
+
+
+# The development .env (`make run` writes it; settings read it with python-dotenv) ------------
+
+SHOW = (
+    "import karabakh_site.settings as s; "
+    "print(s.DEBUG, s.SECRET_KEY, s.API_CACHE_MAX_AGE, s.DATABASES['default']['ENGINE'])"
+)
+DEV_FILE = "DJANGO_DEBUG=true\nDJANGO_SECRET_KEY='dev-key-from-the-file'\nAPI_CACHE_MAX_AGE=7\n"
+
+
+def settings_with(env: dict, cwd=None) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with exactly ``env``."""
+    return subprocess.run(
+        [sys.executable, "-c", SHOW],
+        env=env,
+        cwd=cwd or django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def bare_environment(**env) -> dict:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    for name in ("DATABASE_URL", "CACHE_URL", "API_CACHE_MAX_AGE", "KARABAKH_ENV_FILE"):
+        clean.pop(name, None)
+    return {**clean, **env}
+
+
+def test_an_env_file_gives_every_command_the_development_settings(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(DEV_FILE)
+
+    result = settings_with(bare_environment(KARABAKH_ENV_FILE=str(env_file)))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["True", "dev-key-from-the-file", "7"]
+
+
+def test_the_real_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(DEV_FILE)
+
+    result = settings_with(
+        bare_environment(
+            KARABAKH_ENV_FILE=str(env_file),
+            API_CACHE_MAX_AGE="5",
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY="the-real-key",
+        )
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["False", "the-real-key", "5"]
+
+
+def test_with_debug_off_for_real_the_env_files_key_does_not_start_production(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(DEV_FILE)
+
+    result = settings_with(bare_environment(KARABAKH_ENV_FILE=str(env_file), DJANGO_DEBUG="false"))
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_an_env_file_beside_manage_py_cannot_change_the_suites_settings(tmp_path):
+    # A checkout of its own (a copy of the settings with a .env beside it), so the test neither
+    # reads nor writes a developer's real .env.
+    package = tmp_path / "karabakh_site"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(
+        (django_settings.BASE_DIR / "karabakh_site" / "settings.py").read_text()
+    )
+    (tmp_path / ".env").write_text(DEV_FILE + "DATABASE_URL=postgres://nobody@db.invalid/x\n")
+    suite = {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+    as_the_suite = settings_with(suite, cwd=tmp_path)
+    without_the_guard = settings_with(
+        {k: v for k, v in suite.items() if k != "KARABAKH_ENV_FILE"}, cwd=tmp_path
+    )
+
+    assert os.environ["KARABAKH_ENV_FILE"] == ""
+    assert as_the_suite.returncode == 0, as_the_suite.stderr
+    assert as_the_suite.stdout.split() == [
+        str(django_settings.DEBUG),
+        django_settings.SECRET_KEY,
+        str(django_settings.API_CACHE_MAX_AGE),
+        django_settings.DATABASES["default"]["ENGINE"],
+    ]
+    # The same copy, without the suite's KARABAKH_ENV_FILE, reads the file, so the check above can
+    # fail; what the suite's environment sets for real still wins over the file.
+    engine = "django.db.backends.postgresql"
+    if "DATABASE_URL" in os.environ:
+        engine = django_settings.DATABASES["default"]["ENGINE"]
+    assert without_the_guard.returncode == 0, without_the_guard.stderr
+    assert without_the_guard.stdout.split()[2:] == [
+        os.environ.get("API_CACHE_MAX_AGE", "7"),
+        engine,
+    ]
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+def test_make_run_writes_the_env_file_once_with_the_kept_admin_password(tmp_path):
+    base = django_settings.BASE_DIR
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy(base / name, tmp_path / name)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    (tmp_path / ".venv" / ".installed").touch()  # installed: make does not run pip
+    (tmp_path / ".demo-admin-password").write_text("kept-password\n")
+    environment = bare_environment()
+    environment.pop("DEMO_ADMIN_PASSWORD", None)
+
+    subprocess.run(["make", "-s", ".env"], cwd=tmp_path, env=environment, check=True,
+                   capture_output=True)  # fmt: skip
+    written = (tmp_path / ".env").read_text()
+    subprocess.run(["make", "-s", ".env"], cwd=tmp_path, env=environment, check=True,
+                   capture_output=True)  # fmt: skip
+
+    assert (tmp_path / ".env").read_text() == written
+    assert (tmp_path / ".env").stat().st_mode & 0o077 == 0
+    values = dotenv_values(tmp_path / ".env")
+    assert values["DJANGO_DEBUG"] == "true"
+    assert values["DEMO_ADMIN_PASSWORD"] == "kept-password"
+    assert len(values["DJANGO_SECRET_KEY"]) >= 50
+    result = settings_with(bare_environment(KARABAKH_ENV_FILE=str(tmp_path / ".env")))
+    assert result.stdout.split()[:2] == ["True", values["DJANGO_SECRET_KEY"]]
