@@ -1,8 +1,9 @@
 """factory_boy factories for every model.
 
 Content factories build a draft, add ``citations`` citations (one by default), and only then apply
-the requested status, through the same service the admin uses: a published factory item obeys the
-source rule like any other.
+the requested status through the workflow services (services.publish, which the one writer,
+services.ItemWrite, also moves items through): a published factory item obeys the source rule like
+any other.
 """
 
 import datetime

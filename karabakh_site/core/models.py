@@ -348,9 +348,9 @@ class Publishable(SearchIndexed, TimeStampedModel):
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "publish_at"}
-        # The site's promise, enforced on every save whatever the channel. Channels that add
-        # citations in the same request (the admin's inlines, the API) save the item unpublished
-        # first and publish it once its citations exist; see services.publish().
+        # The site's promise, enforced on every save whatever the channel. A write that adds
+        # citations together with the item (the admin's inlines, the API, imports) saves it
+        # unpublished first and publishes it once its citations exist; see services.ItemWrite.
         if self.status == self.Status.PUBLISHED and self.pk is not None:
             ensure_publishable(self)
         elif self.status == self.Status.PUBLISHED:
