@@ -6,10 +6,10 @@ builds on.
 - workflow.py: the review workflow panel, the publish/withdraw actions, the status columns
 - importexport.py: the import and export views (ImportExportMixin)
 - records.py: the Source and Topic admins, registered here by importing them
-- helpers.py: URL names and the publish permission
+- helpers.py: the admin's URL names (permissions are in core.permissions)
 """
 
-from .helpers import can_publish, publish_permission, url_name
+from .helpers import url_name
 from .importexport import ImportExportMixin, ImportForm
 from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
 from .records import SourceAdmin, TopicAdmin
@@ -19,5 +19,5 @@ from .workflow import WorkflowMixin
 __all__ = [
     "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
     "ImportForm", "PublishableAdmin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
-    "WorkflowMixin", "can_publish", "publish_permission", "url_name",
+    "WorkflowMixin", "url_name",
 ]  # fmt: skip

@@ -10,7 +10,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from .. import importexport
-from .helpers import can_publish, url_name
+from ..permissions import may_publish
+from .helpers import url_name
 
 
 class ImportExportMixin:
@@ -70,7 +71,7 @@ class ImportExportMixin:
         }
         if request.method == "POST" and form.is_valid():
             text, file_format = form.cleaned_data["text"], form.cleaned_data["file_format"]
-            may_publish = can_publish(request.user, self.model)
+            user_may_publish = may_publish(request.user, self.model)
             confirm = "_confirm" in request.POST
             report = importexport.import_text(
                 self.import_kind,
@@ -78,7 +79,7 @@ class ImportExportMixin:
                 file_format,
                 dry_run=not confirm,
                 by=request.user,
-                may_publish=may_publish,
+                may_publish=user_may_publish,
             )
             context["report"] = report
             if confirm and report.ok:

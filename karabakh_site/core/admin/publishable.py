@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from .. import services
 from ..models import Publishable
-from ..permissions import PUBLIC_STATUSES
-from .helpers import can_publish
+from ..permissions import PUBLIC_STATUSES, may_publish
 from .versioning import EditorialAdmin
 from .workflow import WorkflowMixin
 
@@ -112,7 +111,7 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
 
     # Contributors write drafts and submit them for review; publishing is the editors'.
     def has_publish_permission(self, request):
-        return can_publish(request.user, self.model)
+        return may_publish(request.user, self.model)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

@@ -4,7 +4,8 @@ from django import template
 from django.contrib import admin
 from django.urls import reverse
 
-from ..admin import PublishableAdmin, can_publish
+from ..admin import PublishableAdmin
+from ..permissions import may_publish
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def awaiting_review(context):
     user = request.user
     items, can_review = [], False
     for model, model_admin in admin.site._registry.items():
-        if not isinstance(model_admin, PublishableAdmin) or not can_publish(user, model):
+        if not isinstance(model_admin, PublishableAdmin) or not may_publish(user, model):
             continue
         can_review = True
         meta = model._meta
