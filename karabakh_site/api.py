@@ -27,16 +27,14 @@ class SearchHitSerializer(serializers.Serializer):
     snippet = serializers.CharField(help_text="Escaped text with <mark> around the matches.")
     rank = serializers.FloatField(help_text="Higher is better; comparable within one search.")
 
-    _detail_views = {
-        "article": ("api:article-detail", "slug"),
-        "faq": ("api:faqentry-detail", "slug"),
-        "timeline": ("api:timelineentry-detail", "slug"),
-        "source": ("api:source-detail", "pk"),
-    }
-
     def get_url(self, hit) -> str:
-        view_name, attribute = self._detail_views[hit.kind]
-        path = reverse(view_name, kwargs={attribute: getattr(hit.object, attribute)})
+        # Content kinds are routed by slug under their model's name (see the router below);
+        # sources by id.
+        if hit.kind == "source":
+            path = reverse("api:source-detail", kwargs={"pk": hit.object.pk})
+        else:
+            name = hit.object._meta.model_name
+            path = reverse(f"api:{name}-detail", kwargs={"slug": hit.object.slug})
         return self.context["request"].build_absolute_uri(path)
 
     def get_page_url(self, hit) -> str:
