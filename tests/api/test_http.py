@@ -127,18 +127,37 @@ def test_anonymous_clients_are_throttled_with_retry_after(anonymous):
     assert statuses == [200, 200, 200, 429]
     throttled = anonymous.get(LIST)
     assert throttled.status_code == 429
-    assert throttled["Retry-After"] == "55"  # The end of the minute, 12:00:05 to 12:01:00.
+    # The three, made at 12:00:05, weigh on the next window until a third of it has passed:
+    # 3 x (1 - 20/60) + 1 = 3 at 12:01:20.
+    assert throttled["Retry-After"] == "75"
     assert "throttled" in throttled.json()["detail"]
 
 
 @IN_A_MINUTE
 @override_settings(API_ANON_THROTTLE_RATE="3/minute")
-def test_a_throttled_client_is_let_in_again_when_its_window_ends(anonymous, time_machine):
-    assert [anonymous.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+def test_a_throttled_client_is_let_in_again_when_retry_after_says(anonymous, time_machine):
+    assert [anonymous.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+    refused = anonymous.get(LIST)
+    wait = int(refused["Retry-After"])
 
-    time_machine.shift(55)
+    time_machine.shift(wait - 1)
+    assert anonymous.get(LIST).status_code == 429
+    time_machine.shift(1)
+    assert anonymous.get(LIST).status_code == 200
 
-    assert [anonymous.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+@pytest.mark.time_machine(dt.datetime(2026, 3, 2, 12, 0, 55, tzinfo=dt.UTC), tick=False)
+@override_settings(API_ANON_THROTTLE_RATE="3/minute")
+def test_a_new_window_does_not_let_the_rate_through_twice_in_a_minute(anonymous, time_machine):
+    # Fixed windows alone would allow 3 at 12:00:55 and 3 more at 12:01:00.
+    assert [anonymous.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+
+    time_machine.shift(5)
+    assert anonymous.get(LIST).status_code == 429
+
+    # From 12:02, the window the three were counted in no longer weighs.
+    time_machine.shift(60)
+    assert [anonymous.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
 
 
 @IN_A_MINUTE

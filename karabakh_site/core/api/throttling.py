@@ -10,15 +10,21 @@ from rest_framework.throttling import AnonRateThrottle
 
 class AnonymousThrottle(AnonRateThrottle):
     """Anonymous clients only, per IP address, at settings.API_ANON_THROTTLE_RATE (read on each
-    request, so a changed setting applies at once): at most that many requests in each window of
-    the period (a minute from :00, an hour from :00, ...), Retry-After the end of the window.
+    request, so a changed setting applies at once).
 
-    The count lives in the shared cache and only ever goes up by one per request: the first
-    request of a window adds the key, later ones increment it. DRF's own throttle reads a list of
-    times and writes it back, so workers that overlap overwrite each other's requests. On Redis
-    (add is SET NX, incr is INCR) the count is exact under any concurrency; the database cache's
-    add is atomic (a unique key) but its increment is a read then a write, so requests from one
-    client that arrive at the same instant may count as one."""
+    A sliding window, counted in the shared cache: requests are counted per fixed window of the
+    period (a minute from :00, ...), and a request is refused when the current window's count
+    plus the previous window's, weighted by how much of it the sliding window still covers,
+    reaches the rate. Fixed windows alone let twice the rate through around a window's boundary
+    (the end of one and the start of the next); the weighted previous window closes that. Only
+    requests let through are counted, as DRF's own throttle does.
+
+    Counts only ever change by one per request: the first request of a window adds the key,
+    later ones increment it (and a refused one takes its increment back). DRF's own throttle
+    reads a list of times and writes it back, so workers that overlap overwrite each other's
+    requests. On Redis (add is SET NX, incr is INCR) the count is exact under any concurrency;
+    the database cache's add is atomic (a unique key) but its increment is a read then a write,
+    so requests from one client that arrive at the same instant may count as one."""
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE
@@ -29,31 +35,50 @@ class AnonymousThrottle(AnonRateThrottle):
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        # Kept a whole period past its window, so a key is never incremented after it expired.
-        timeout = math.ceil(self.window_ends - self.now) + self.duration
-        count = self._count(f"{self.key}:{window}", timeout)
-        return count <= self.num_requests or self.throttle_failure()
-
-    def _count(self, key: str, timeout: int) -> int:
+        started = window * self.duration
+        # Kept a whole period past its window, so the next window can still weigh it.
+        timeout = math.ceil(started + 2 * self.duration - self.now)
         cache = caches["default"]  # The backend itself (DRF's is a proxy to it).
+        current_key = f"{self.key}:{window}"
+        current = self._count(cache, current_key, timeout, 1)
+        previous = cache.get(f"{self.key}:{window - 1}", 0)
+        # The share of the previous window the sliding window [now - period, now] still covers.
+        weight = 1 - (self.now - started) / self.duration
+        if current + previous * weight <= self.num_requests:
+            return True
+        self._count(cache, current_key, timeout, -1)
+        self.free_at = self._free_at(started, allowed=current - 1, previous=previous)
+        return self.throttle_failure()
+
+    def _free_at(self, started: float, *, allowed: int, previous: int) -> float:
+        """When one more request would be let through, if none comes meanwhile."""
+        room = self.num_requests - allowed - 1  # what the previous window's share must fall to
+        if room >= 0 and previous:
+            # Later in this window, once the previous one's weighted share has shrunk enough.
+            return started + self.duration * (1 - room / previous)
+        # In the next window, where this one's count becomes the weighted previous one.
+        share = 1 - (self.num_requests - 1) / allowed if allowed else 0.0
+        return started + self.duration * (1 + max(0.0, share))
+
+    @staticmethod
+    def _count(cache, key: str, timeout: int, delta: int) -> int:
         if type(cache).incr is not BaseCache.incr:
             # A native increment (Redis, local memory): atomic, and it keeps the key's timeout.
             try:
-                return cache.incr(key)
+                return cache.incr(key, delta)
             except ValueError:
-                if cache.add(key, 1, timeout):
-                    return 1
-                return cache.incr(key)
+                if cache.add(key, delta, timeout):
+                    return delta
+                return cache.incr(key, delta)
         # The generic increment writes the value back with the default timeout, which would end
         # a window of an hour after five idle minutes; write it back with the window's.
         count = cache.get(key)
         if count is None:
-            if cache.add(key, 1, timeout):
-                return 1
+            if cache.add(key, delta, timeout):
+                return delta
             count = cache.get(key, 0)
-        cache.set(key, count + 1, timeout)
-        return count + 1
+        cache.set(key, count + delta, timeout)
+        return count + delta
 
     def wait(self):
-        return self.window_ends - self.now
+        return max(1, math.ceil(self.free_at - self.now))
