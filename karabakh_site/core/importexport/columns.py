@@ -243,12 +243,8 @@ class ItemKind(Kind):
 
     def write(self, prepared, *, by):
         item, citations, related, extra = prepared
-        changed = services.save_with_citations(item, citations, by=by)
-        for name, objects in related.items():
-            manager = getattr(item, name)
-            if {obj.pk for obj in manager.all()} != {obj.pk for obj in objects}:
-                manager.set(objects)
-                changed = True
+        # Relations go with the item's own write, so a changed row is one history version.
+        changed = services.save_with_citations(item, citations, by=by, relations=related)
         return self.write_extra(item, extra, by=by) or changed
 
     def write_extra(self, item, extra, *, by) -> bool:
