@@ -3,6 +3,8 @@ finds them through the app registry, and the system check refuses a declaration 
 contract core relies on."""
 
 import dataclasses
+import re
+from pathlib import Path
 
 from django.apps import apps
 
@@ -52,3 +54,17 @@ def test_a_kind_lists_its_published_items_with_what_a_listing_shows(django_asser
         assert [entry.group.name for entry in entries]  # the group came with the entries
     assert len(entries) == 1
     assert kind_named("timeline").model is TimelineEntry
+
+
+def test_core_imports_no_content_app():
+    """Core is the base the content apps build on; it finds them through the registry."""
+    core = Path(__file__).resolve().parents[2] / "karabakh_site" / "core"
+    content_import = re.compile(r"^\s*(from|import) (articles|faq|timeline)\b", re.M)
+
+    found = [
+        f"{path.relative_to(core)}: {match.group(0).strip()}"
+        for path in sorted(core.rglob("*.py"))
+        for match in content_import.finditer(path.read_text())
+    ]
+
+    assert found == []
