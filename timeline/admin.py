@@ -1,7 +1,11 @@
 from django.contrib import admin
 
-from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
-from karabakh_site.core.permissions import may_change_shared_record
+from karabakh_site.core.admin import (
+    CitationInline,
+    ImportExportMixin,
+    PublishableAdmin,
+    SharedRecordAdminMixin,
+)
 
 from .models import Place, TimelineCitation, TimelineEntry
 
@@ -25,21 +29,11 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(SharedRecordAdminMixin, admin.ModelAdmin):
+    # A place of a published entry shows on public pages: only an editor changes it.
     list_display = ["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"]
     search_fields = ["name_en", "name_en_alt", "name_hy", "name_az", "name_ru"]
     prepopulated_fields = {"slug": ["name_en"]}
-
-    # A place of a published entry shows on public pages: only an editor changes it.
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and may_change_shared_record(
-            request.user, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and may_change_shared_record(
-            request.user, obj
-        )
 
 
 @admin.register(TimelineEntry)

@@ -12,12 +12,12 @@ builds on.
 from .helpers import url_name
 from .importexport import ImportExportMixin, ImportForm
 from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
-from .records import SourceAdmin, TopicAdmin
+from .records import SharedRecordAdminMixin, SourceAdmin, TopicAdmin
 from .versioning import EditorialAdmin, VersionedFormMixin
 from .workflow import WorkflowMixin
 
 __all__ = [
     "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
-    "ImportForm", "PublishableAdmin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
+    "ImportForm", "PublishableAdmin", "SharedRecordAdminMixin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
     "WorkflowMixin", "url_name",
 ]  # fmt: skip

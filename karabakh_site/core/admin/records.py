@@ -11,6 +11,21 @@ from .importexport import ImportExportMixin
 from .versioning import EditorialAdmin
 
 
+class SharedRecordAdminMixin:
+    """For records items share (sources, places): once one shows on published pages, only an
+    editor who may publish changes or deletes it (the same rule as the API's)."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change_shared_record(
+            request.user, obj
+        )
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -58,7 +73,7 @@ class HealthListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportMixin, EditorialAdmin):
+class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
     import_kind = "sources"
     actions = ["check_links"]
     # The action checks inside the request; whole-archive checks are for manage.py check_sources.
@@ -133,16 +148,6 @@ class SourceAdmin(ImportExportMixin, EditorialAdmin):
             self.message_user(
                 request, f"Dead: {result.url} ({result.detail}); {copy}.", messages.WARNING
             )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and may_change_shared_record(
-            request.user, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and may_change_shared_record(
-            request.user, obj
-        )
 
     @admin.display(description="archived", boolean=True)
     def has_archive(self, obj):
