@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from .. import services
 from ..models import Publishable, Source
 from ..permissions import PUBLIC_STATUSES
-from ..publishing import validate_citations
 from ..urlnorm import url_key
 from .report import RowError
 from .values import iso, messages_of, to_citations, to_datetime, to_slugs, to_text
@@ -200,12 +199,15 @@ class ItemKind(Kind):
             setattr(item, name, value)
         item.status = status
         self.normalise(item)
+        # The rules are checked here, so every row's errors are reported before anything is
+        # written; write() saves the same checked write, which does not check them again.
+        write = services.ItemWrite(item, citations=citations, as_recorded=True)
         try:
             item.full_clean(exclude=["status"])
-            validate_citations(item, citation_count=len(citations))
+            write.check()
         except ValidationError as error:
             raise RowError(messages_of(error)) from None
-        return item, citations, related, extra
+        return item, write, related, extra
 
     def citations(self, cited, errors) -> list:
         """Unsaved citations of recorded sources, checked as far as they can be without the item."""
@@ -242,9 +244,9 @@ class ItemKind(Kind):
         return [found[slug] for slug in slugs if slug in found]
 
     def write(self, prepared, *, by):
-        item, citations, related, extra = prepared
+        item, write, related, extra = prepared
         # Relations go with the item's own write, so a changed row is one history version.
-        changed = services.save_with_citations(item, citations, by=by, relations=related)
+        changed = write.save(by=by, relations=related)
         return self.write_extra(item, extra, by=by) or changed
 
     def write_extra(self, item, extra, *, by) -> bool:
