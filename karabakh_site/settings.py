@@ -163,7 +163,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
-    "karabakh_site.core.changes.PageConditionalGetMiddleware",
+    "karabakh_site.core.middleware.PageConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -36,7 +36,6 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Max, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -187,17 +186,3 @@ def connect() -> None:
 def on_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     """post_migrate: migrations write content without model signals; date a change for them."""
     record(using)
-
-
-class PageConditionalGetMiddleware(ConditionalGetMiddleware):
-    """Conditional GET for the reader pages, feeds and sitemap: an ETag from the body (no query),
-    304 when If-None-Match matches it. Django's feeds and sitemap send the newest listed item's
-    date as Last-Modified, which stays put or goes back when an item leaves the list; answering
-    If-Modified-Since from it would tell a client holding a withdrawn item that nothing changed,
-    so it is dropped. (The API sets its own validators, see core.api.conditional.ApiViewMixin.)"""
-
-    def process_response(self, request, response):
-        if request.path.startswith("/api/"):
-            return response
-        response.headers.pop("Last-Modified", None)
-        return super().process_response(request, response)
