@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from karabakh_site.core.admin import CitationInline, PublishableAdmin
+from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
 
 from .models import Article, ArticleCitation, Correction
 
@@ -27,7 +27,8 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(ImportExportMixin, PublishableAdmin):
+    import_kind = "articles"
     list_display = [
         "title", "status_label", "live", "publish_at", "citation_count", "updated_at",
     ]  # fmt: skip

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import Article, ArticleCitation, Correction
 from karabakh_site.core import importexport
@@ -219,3 +220,16 @@ def test_the_commands_export_and_import_articles(archive, tmp_path, file_format)
     assert "3 articles rows: 3 new, 0 changed, 0 unchanged" in out.getvalue()
     call_command("export_content", "articles", output=path, stderr=StringIO())
     assert path.read_bytes() == exported
+
+
+def test_the_article_admin_exports_and_imports_like_the_other_kinds(client, editor):
+    client.force_login(editor)
+    ArticleFactory(slug="in-the-admin")
+
+    exported = client.get(reverse("admin:articles_article_export"), {"format": "json"})
+    page = client.get(reverse("admin:articles_article_import"))
+
+    assert exported.status_code == 200
+    assert [row["slug"] for row in json.loads(exported.content)] == ["in-the-admin"]
+    assert page.status_code == 200
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 200

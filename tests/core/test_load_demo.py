@@ -48,7 +48,7 @@ def test_every_published_demo_item_cites_a_source():
 def test_the_demo_article_records_armenia_froze_its_csto_participation_in_2024():
     call_command("load_demo", stdout=StringIO())
     article = Article.objects.get()
-    assert "participation had been \"frozen\"" in article.body
+    assert 'participation had been "frozen"' in article.body
     assert "2024" in article.body
     # The seed text's error is an editor's note on sources: the article never printed it, so there
     # is nothing to correct.
