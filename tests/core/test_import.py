@@ -252,9 +252,8 @@ def test_the_admin_previews_an_import_and_writes_only_on_confirmation(client, ed
     assert "Preview: 3 timeline rows: 1 new, 0 changed, 2 unchanged" in page
     assert not TimelineEntry.objects.filter(slug="from-the-admin").exists()
 
-    confirmed = client.post(
-        url, {"text": json.dumps(rows), "file_format": "json", "_confirm": "1"}, follow=True
-    )
+    token = preview.context["import_token"]
+    confirmed = client.post(url, {"token": token, "_confirm": "1"}, follow=True)
     assert "Imported 3 timeline rows: 1 new" in confirmed.content.decode()
     assert TimelineEntry.objects.filter(slug="from-the-admin").exists()
 
@@ -264,8 +263,7 @@ def test_the_admin_shows_per_row_errors_and_writes_nothing(client, editor, archi
     rows.append({**rows[1], "slug": "broken-row", "category": "weather"})
     client.force_login(editor)
     response = client.post(
-        reverse("admin:timeline_timelineentry_import"),
-        {"text": json.dumps(rows), "file_format": "json", "_confirm": "1"},
+        reverse("admin:timeline_timelineentry_import"), {"file": upload("t.json", json.dumps(rows))}
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -302,11 +300,11 @@ def test_a_contributor_imports_drafts_but_not_published_items_in_the_admin(
     published = {**rows[0], "slug": "published-question", "status": "published"}
     url = reverse("admin:faq_faqentry_import")
     client.force_login(contributor)
-    refused = client.post(url, {"text": json.dumps([draft, published]), "file_format": "json"})
+    refused = client.post(url, {"file": upload("f.json", json.dumps([draft, published]))})
     assert "only an editor may import published or withdrawn items" in refused.content.decode()
-    accepted = client.post(
-        url, {"text": json.dumps([draft]), "file_format": "json", "_confirm": "1"}
-    )
+    assert "import_token" not in refused.context
+    preview = client.post(url, {"file": upload("f.json", json.dumps([draft]))})
+    accepted = client.post(url, {"token": preview.context["import_token"], "_confirm": "1"})
     assert accepted.status_code == 302
     assert FAQEntry.objects.get(slug="draft-question").status == Status.DRAFT
     assert not FAQEntry.objects.filter(slug="published-question").exists()

@@ -1,9 +1,18 @@
 """The admin's import (a dry-run preview first, then all or nothing) and export views, for the
-kinds in core.importexport."""
+kinds in core.importexport.
+
+The file previewed is the file imported: the preview keeps the uploaded text in the shared cache
+under a random token tied to the user and the kind, and the confirm step posts only that token.
+(Posting the text back from a hidden field let the browser rewrite its line endings as CRLF, so
+an export that previewed "0 changed" wrote every row with a multi-line cell.)"""
+
+import secrets
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -60,41 +69,115 @@ class ImportExportMixin:
     def import_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
+        confirm = request.method == "POST" and "_confirm" in request.POST
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import {self.opts.verbose_name_plural}",
             "opts": self.opts,
-            "form": form,
+            "form": ImportForm() if confirm else form,
             "kind": self.import_kind,
             "columns": importexport.KINDS[self.import_kind].columns,
         }
+        if confirm:
+            return self._confirm_import(request, context)
         if request.method == "POST" and form.is_valid():
             text, file_format = form.cleaned_data["text"], form.cleaned_data["file_format"]
-            user_may_publish = may_publish(request.user, self.model)
-            confirm = "_confirm" in request.POST
-            report = importexport.import_text(
-                self.import_kind,
-                text,
-                file_format,
-                dry_run=not confirm,
-                by=request.user,
-                may_publish=user_may_publish,
-            )
+            report = self._run_import(request, text, file_format, dry_run=True)
             context["report"] = report
-            if confirm and report.ok:
-                self.message_user(
-                    request,
-                    f"Imported {report.summary()}.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:" + url_name(self.opts, "changelist")))
             if report.ok:
-                # The preview passed: the same text goes back in a hidden field for confirming.
-                context["confirm_form"] = ImportForm(
-                    initial={"text": text, "file_format": file_format}, auto_id="confirm_%s"
+                context["import_token"] = pending_imports.keep(
+                    request.user,
+                    self.import_kind,
+                    text=text,
+                    file_format=file_format,
+                    summary=report.summary(),
                 )
         return TemplateResponse(request, "admin/editorial/import.html", context)
+
+    def _run_import(self, request, text, file_format, *, dry_run):
+        return importexport.import_text(
+            self.import_kind,
+            text,
+            file_format,
+            dry_run=dry_run,
+            by=request.user,
+            may_publish=may_publish(request.user, self.model),
+        )
+
+    def _confirm_import(self, request, context):
+        token = request.POST.get("token", "")
+        pending = pending_imports.take(request.user, self.import_kind, token)
+        if pending is None:
+            context["import_error"] = (
+                "This preview has expired or was already imported: upload the file again."
+            )
+            return TemplateResponse(request, "admin/editorial/import.html", context, status=400)
+        with transaction.atomic():
+            report = self._run_import(request, pending["text"], pending["format"], dry_run=False)
+            moved = report.ok and report.summary() != pending["summary"]
+            if moved:
+                # Someone changed the records between the preview and the confirmation: writing
+                # now would do something else than the editor saw, so show the new preview.
+                transaction.set_rollback(True)
+        if moved:
+            report = self._run_import(request, pending["text"], pending["format"], dry_run=True)
+            context["report"] = report
+            context["import_error"] = (
+                "The records changed since your preview, so nothing was imported. "
+                "Here is the preview of the file against them now."
+            )
+            if report.ok:
+                context["import_token"] = pending_imports.keep(
+                    request.user,
+                    self.import_kind,
+                    text=pending["text"],
+                    file_format=pending["format"],
+                    summary=report.summary(),
+                )
+            return TemplateResponse(request, "admin/editorial/import.html", context)
+        if not report.ok:
+            context["report"] = report
+            return TemplateResponse(request, "admin/editorial/import.html", context)
+        self.message_user(request, f"Imported {report.summary()}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:" + url_name(self.opts, "changelist")))
+
+
+class PendingImports:
+    """Previewed files waiting for confirmation, in the shared cache (any worker or instance
+    confirms what another previewed), each under a random token that only the user who uploaded
+    it, importing the same kind, can redeem once."""
+
+    timeout = 60 * 60  # An hour to read the preview.
+    prefix = "admin-import:"
+
+    def keep(self, user, kind, *, text, file_format, summary) -> str:
+        token = secrets.token_urlsafe(24)
+        cache.set(
+            self.prefix + token,
+            {"user": user.pk, "kind": kind, "text": text, "format": file_format,
+             "summary": summary},
+            self.timeout,
+        )  # fmt: skip
+        return token
+
+    def take(self, user, kind, token: str):
+        if not token or len(token) > 64:
+            return None
+        pending = cache.get(self.prefix + token)
+        if not pending or pending["user"] != user.pk or pending["kind"] != kind:
+            return None
+        cache.delete(self.prefix + token)
+        return pending
+
+
+pending_imports = PendingImports()
+
+
+def normalise_line_endings(text: str) -> str:
+    """CRLF to LF: files saved on Windows (or by a spreadsheet) carry CRLF inside multi-line
+    cells, where the admin's own forms store LF, so the same text would count as changed."""
+    return text.replace("\r\n", "\n")
 
 
 class ImportForm(forms.Form):
@@ -104,21 +187,21 @@ class ImportForm(forms.Form):
         choices=[("", "From the file name")] + [(f, f.upper()) for f in importexport.FORMATS],
         required=False,
     )
-    text = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
         file_format = cleaned.get("file_format") or ""
-        if upload is not None:
-            try:
-                cleaned["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError("The file is not UTF-8 text.") from None
-            if not file_format:
-                file_format = upload.name.rsplit(".", 1)[-1].lower()
-        if not cleaned.get("text"):
+        if upload is None:
             raise ValidationError("Choose a file to import.")
+        try:
+            cleaned["text"] = normalise_line_endings(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text.") from None
+        if not file_format:
+            file_format = upload.name.rsplit(".", 1)[-1].lower()
+        if not cleaned["text"]:
+            raise ValidationError("The file is empty.")
         if file_format not in importexport.FORMATS:
             raise ValidationError("Say whether the file is CSV or JSON.")
         cleaned["file_format"] = file_format
