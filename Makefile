@@ -6,7 +6,7 @@ PORT ?= 8000
 # Stamp files make setup steps run once, and again only when their inputs change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test serve bench lint migrate demo install clean
+.PHONY: run test serve bench loadtest lint migrate demo install clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ serve: install $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
 # Speed and memory targets (docs/benchmarks.md), on a throwaway database of its own.
 bench: install
 	$(PY) tests/bench/bench.py $(BENCH_ARGS)
+
+# wrk against gunicorn (2 workers, DEBUG off, make serve's settings) over a throwaway PostgreSQL
+# database: 64 connections for 60 s over the main pages and API lists (LOADTEST_DURATION,
+# LOADTEST_CONNECTIONS); fails on any error or 20% worker memory growth (docs/benchmarks.md).
+loadtest: install
+	$(PY) tests/bench/loadtest.py
 
 lint: install
 	$(VENV)/bin/ruff check .
