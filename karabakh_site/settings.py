@@ -88,6 +88,18 @@ def database_config(url: str | None) -> dict:
     return config
 
 
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A stopped or hung server must cost a request seconds, not gunicorn's 30 s timeout
+        # (core.faults then answers 503). connect_timeout bounds a new connection (psycopg waits
+        # at least 2 s); statement_timeout makes a live server cancel a stuck query, and
+        # core.faults shuts a query's socket a second after it when the server is frozen and
+        # cannot. Values in the URL's query string (?connect_timeout=, ?options=) win.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2))
+        statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 3000)
+        if statement_ms > 0 and "statement_timeout" not in options.get("options", ""):
+            extra = f"-c statement_timeout={statement_ms}"
+            options["options"] = f"{options['options']} {extra}" if "options" in options else extra
 def cache_config(url: str | None) -> dict:
     """The database cache when CACHE_URL is unset; redis://, rediss://, locmem:// or dummy://
     otherwise. The default is shared by every worker and instance on the same database (throttle
@@ -100,7 +112,13 @@ def cache_config(url: str | None) -> dict:
         }
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
-        config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        config = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A dead or hung Redis must cost a request little: the site serves without it
+            # (core.faults), so a quick failure beats redis-py's default of waiting forever.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
         timeout = parse_qs(parts.query).get("timeout")
         if timeout:
             config["TIMEOUT"] = int(timeout[0])
@@ -166,6 +184,7 @@ MIDDLEWARE = [
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "karabakh_site.core.faults.DatabaseUnavailableMiddleware",  # first: see core.faults
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,10 +1,10 @@
 """Site-wide reader pages: home, search, robots.txt, the health check and error pages."""
 
 import logging
+import sys
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import InvalidPage
-from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from faq.models import FAQEntry
 from karabakh_site import search as site_search
-from karabakh_site.core import jsonld
+from karabakh_site.core import faults, jsonld
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.core.views import bad_request
 from timeline.models import TimelineEntry
@@ -113,18 +113,21 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+# /healthz answers within this many seconds whatever the database does (a load balancer's probe
+# usually gives up after 2).
+HEALTHZ_TIMEOUT = 1.5
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database is unreachable")
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers and monitors: 200 when the database answers, with the cache reported
+    "degraded" when Redis does not (the site serves without it); 503 when the database does not
+    answer, or not within HEALTHZ_TIMEOUT (see core.faults.health)."""
+    checks = faults.health(HEALTHZ_TIMEOUT)
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "error", **checks}, status=503)
+    return JsonResponse({"status": "ok" if checks["cache"] == "ok" else "degraded", **checks})
 
 
 def bad_request_page(request, exception, template_name="400.html"):
@@ -146,6 +149,9 @@ def bad_request_page(request, exception, template_name="400.html"):
 
 def server_error(request, template_name="500.html"):
     """The 500 page in the site's design, rendered without the database or context processors,
-    since either may be what failed."""
+    since either may be what failed. A database that is down or hung, met outside a view (where
+    core.faults' middleware cannot see it), is a 503 with Retry-After instead."""
+    if faults.database_unavailable(sys.exc_info()[1]):
+        return faults.unavailable_response(request)
     template = loader.get_template(template_name)
     return HttpResponse(template.render({"error_page": True}), status=500)

@@ -109,6 +109,7 @@ def test_cache_url_selects_the_backend():
     assert redis == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         settings.cache_config("memcached://localhost")

@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import exceptions
 
-from karabakh_site.core import changes
+from karabakh_site.core import changes, faults
 
 
 def _not_modified(request, etag: str, last_modified) -> bool:
@@ -44,6 +44,14 @@ class ApiViewMixin:
             raise exceptions.ValidationError(
                 {name: ["Give a value, or leave the parameter out."] for name in empty}
             )
+
+    def handle_exception(self, exc):
+        # Before the API's exception handler, which would answer a database that is down or hung
+        # with a 500: a 503 with Retry-After tells clients (and load balancers) to come back.
+        if faults.database_unavailable(exc):
+            faults.logger.warning("Database unavailable, answering 503: %s", exc)
+            return faults.unavailable_response(self.request)
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

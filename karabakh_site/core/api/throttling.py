@@ -7,6 +7,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from rest_framework.throttling import AnonRateThrottle
 
+from karabakh_site.core.faults import CACHE_ERRORS, cache_circuit
+
 
 class AnonymousThrottle(AnonRateThrottle):
     """Anonymous clients only, per IP address, at settings.API_ANON_THROTTLE_RATE (read on each
@@ -24,15 +26,29 @@ class AnonymousThrottle(AnonRateThrottle):
     reads a list of times and writes it back, so workers that overlap overwrite each other's
     requests. On Redis (add is SET NX, incr is INCR) the count is exact under any concurrency;
     the database cache's add is atomic (a unique key) but its increment is a read then a write,
-    so requests from one client that arrive at the same instant may count as one."""
+    so requests from one client that arrive at the same instant may count as one.
+
+    When the cache cannot be reached (Redis down or hung) the request is let through: the API
+    keeps serving from the database, unthrottled, rather than failing every call. The failure
+    is remembered for a few seconds (core.faults.cache_circuit), so a hung Redis does not cost
+    a socket timeout on every request."""
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE
 
     def allow_request(self, request, view):
         self.key = self.get_cache_key(request, view)
-        if self.rate is None or self.key is None:
+        if self.rate is None or self.key is None or cache_circuit.is_open():
             return True
+        try:
+            allowed = self._allow()
+        except CACHE_ERRORS as error:
+            cache_circuit.failed(error, "anonymous API clients are not throttled meanwhile")
+            return True
+        cache_circuit.succeeded()
+        return allowed or self.throttle_failure()
+
+    def _allow(self) -> bool:
         self.now = self.timer()
         window = int(self.now // self.duration)
         started = window * self.duration
@@ -48,7 +64,7 @@ class AnonymousThrottle(AnonRateThrottle):
             return True
         self._count(cache, current_key, timeout, -1)
         self.free_at = self._free_at(started, allowed=current - 1, previous=previous)
-        return self.throttle_failure()
+        return False
 
     def _free_at(self, started: float, *, allowed: int, previous: int) -> float:
         """When one more request would be let through, if none comes meanwhile."""
