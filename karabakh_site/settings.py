@@ -178,13 +178,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "karabakh_site.core.faults.DatabaseUnavailableMiddleware",  # first: see core.faults
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "karabakh_site.core.faults.DatabaseUnavailableMiddleware",  # first: see core.faults
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
