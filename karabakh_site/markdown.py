@@ -62,6 +62,21 @@ def _link_markers(html: str, anchor_prefix: str) -> str:
     return "".join(parts)
 
 
+def renumber_markers(text: str, numbers: dict[int, int]) -> str:
+    """Rewrite each [^N] of Markdown ``text`` to [^numbers[N]]; markers not in ``numbers`` stay.
+
+    Every "[^N]" of the source counts, as it does for the check of markers that point at no
+    citation (core.publishing.cited_numbers), so the check and the rewrite never disagree."""
+    if not text:
+        return text
+
+    def renumber(match):
+        number = int(match.group(1))
+        return f"[^{numbers.get(number, number)}]"
+
+    return CITATION_MARKER.sub(renumber, text)
+
+
 def render_markdown(text: str, *, anchor_prefix: str = "source") -> str:
     """Render Markdown (GitHub's dialect: CommonMark with tables) and sanitise the result with an
     allow-list.

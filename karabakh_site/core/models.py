@@ -390,6 +390,17 @@ class CitationBase(models.Model):
         locator = f", {self.locator}" if self.locator else ""
         return f"“{self.item}” cites {self.source}{locator}"
 
+    def save(self, *args, **kwargs):
+        # A citation saved without a place goes after the item's others: [^N] is the Nth
+        # citation in order, so one sorting first would renumber every marker of the text.
+        if not self.position:
+            siblings = type(self)._base_manager.filter(
+                **{f"{self.item_field}_id": getattr(self, f"{self.item_field}_id")}
+            )
+            highest = siblings.aggregate(highest=models.Max("position"))["highest"]
+            self.position = (highest or 0) + 1
+        super().save(*args, **kwargs)
+
     def delete(self, *args, **kwargs):
         item = self.item
         if item.status == Publishable.Status.PUBLISHED and item.citations.count() <= 1:

@@ -17,9 +17,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from karabakh_site.markdown import renumber_markers
+
 from .models import Publishable, WorkflowEvent
 from .permissions import PUBLIC_STATUSES
-from .publishing import ensure_not_expired, validate_citations
+from .publishing import (
+    cited_numbers,
+    ensure_markers_resolve,
+    ensure_not_expired,
+    ensure_publishable,
+    validate_citations,
+)
 
 RETURN_NEEDS_COMMENT = "Say what needs to change: a returned item needs a comment."
 EDITOR_PUBLISHES = "You may save drafts and submit them for review; an editor publishes."
@@ -151,6 +159,37 @@ def _citation_rows(citations) -> list[tuple[int, str, str]]:
     return [(c.source_id, c.locator, c.quote) for c in citations]
 
 
+def arrange_citations(rows) -> list:
+    """The order of citations an editor asked for. ``rows`` are (citation, position asked for or
+    None, number shown or None), in the order shown; returns the citations in their new order.
+
+    A row without a position keeps the number it was shown with; a new row without one goes at
+    the end, in the order given, so adding a citation never renumbers the ones before it. A row
+    asked to move to a position lands there: before the row already there when it moves up (or
+    is new), after it when it moves down."""
+
+    def key(indexed):
+        index, (_citation, asked, shown) = indexed
+        # 0 is no place either: positions count from 1.
+        if not asked:
+            asked = shown
+        if not asked:
+            return (float("inf"), 1, index)
+        if shown is None or asked < shown:
+            tie = 0
+        elif asked > shown:
+            tie = 2
+        else:
+            tie = 1
+        return (asked, tie, index)
+
+    return [row[0] for _index, row in sorted(enumerate(rows), key=key)]
+
+
+def _marker_list(numbers) -> str:
+    return ", ".join(f"[^{n}]" for n in numbers)
+
+
 class ItemWrite:
     """One write of a publishable item: its fields (as set on ``item``), its citations (unsaved
     or saved citation objects, in order; None keeps the saved ones), its many-to-many relations
@@ -164,11 +203,28 @@ class ItemWrite:
 
     ``as_recorded`` is for records written as they are (imports, restores): an expired item stays
     published in status and hidden by its past withdraw time, rather than being refused.
+
+    ``markers_from`` is for an editor who reorders or removes citations (the admin): the
+    citations in the numbering the item's [^N] markers were written against (the order shown,
+    removed ones included). The write rewrites each marker so it keeps pointing at the same
+    citation, and refuses to remove a citation that a marker still cites, naming the markers.
+    Without it the markers are taken as they are, against the citations as given (the API,
+    imports and restores send text and citations together).
     """
 
-    def __init__(self, item: Publishable, *, citations=None, status=None, as_recorded=False):
+    def __init__(
+        self,
+        item: Publishable,
+        *,
+        citations=None,
+        status=None,
+        as_recorded=False,
+        markers_from=None,
+    ):
         self.item = item
         self.citations = None if citations is None else list(citations)
+        self.markers_from = None if markers_from is None else list(markers_from)
+        self._renumbered: dict[str, str] = {}
         if status is not None:
             item.status = status
         self.as_recorded = as_recorded
@@ -205,18 +261,71 @@ class ItemWrite:
         if self.publishes and not self.as_recorded:
             ensure_not_expired(self.item.withdraw_at)
 
-    def check_citations(self, citations=None) -> None:
+    def check_citations(self, citations=None, *, markers_from=None) -> None:
         """The source rule and the [^N] markers against the citations the item will have:
-        ``citations`` when given (they become this write's), else the write's, else the saved
-        ones."""
+        ``citations`` when given (they become this write's, and ``markers_from`` too), else the
+        write's, else the saved ones."""
         if citations is not None:
             self.citations = list(citations)
+            self.markers_from = None if markers_from is None else list(markers_from)
         self._citations_checked = True
         if self.citations is not None:
             count = len(self.citations)
         else:
             count = self.saved.citations.count() if self.saved is not None else 0
-        validate_citations(self.item, citation_count=count)
+        if self.markers_from is None or self.citations is None:
+            validate_citations(self.item, citation_count=count)
+            return
+        errors = {}
+        try:
+            self._renumbered = self._renumber_markers()
+        except ValidationError as error:
+            errors = error.message_dict
+        try:
+            ensure_publishable(self.item, citation_count=count)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def _renumber_markers(self) -> dict[str, str]:
+        """Each Markdown field whose markers change, with its text renumbered from the numbering
+        of ``markers_from`` to the final order. Raises ValidationError (on the field) for markers
+        that point at no citation or at one this write removes."""
+        shown, final = self.markers_from, self.citations
+        final_number = {id(citation): n for n, citation in enumerate(final, start=1)}
+        numbers = {
+            old: final_number[id(citation)]
+            for old, citation in enumerate(shown, start=1)
+            if id(citation) in final_number
+        }
+        errors, texts = {}, {}
+        try:
+            ensure_markers_resolve(self.item, citation_count=len(shown))
+        except ValidationError as error:
+            errors = {name: list(messages) for name, messages in error.message_dict.items()}
+        for field in self.item.markdown_fields:
+            text = getattr(self.item, field) or ""
+            removed = sorted(
+                n for n in cited_numbers(text) if 1 <= n <= len(shown) and n not in numbers
+            )
+            if removed:
+                sources = "; ".join(str(shown[n - 1].source) for n in removed)
+                one = len(removed) == 1
+                errors.setdefault(field, []).append(
+                    f"{_marker_list(removed)} {'cites' if one else 'cite'} the "
+                    f"{'citation' if one else 'citations'} you are removing ({sources}): take "
+                    f"{'that marker' if one else 'those markers'} out of the text, or keep the "
+                    f"{'citation' if one else 'citations'} (to cite another source there, change "
+                    f"the source of {'its' if one else 'their'} row instead)."
+                )
+            renumbered = renumber_markers(text, numbers)
+            if renumbered != text:
+                texts[field] = renumbered
+        if errors:
+            raise ValidationError(errors)
+        return texts
 
     def check(self) -> None:
         """Every rule of the write, each error on its field (one ValidationError)."""
@@ -244,6 +353,10 @@ class ItemWrite:
         if not self._citations_checked:
             self.check_citations()
         item, saved = self.item, self.saved
+        # The markers follow their citations to their new numbers (checked above).
+        for name, text in self._renumbered.items():
+            setattr(item, name, text)
+        self._renumbered = {}
         model = type(item)
         target, from_status = item.status, self.from_status
         old_citations = self._saved_citations() if self.citations is not None else []

@@ -47,7 +47,8 @@ def change_data(article, *, delete, add):
 
 
 def test_an_editor_replaces_the_only_citation_of_a_published_article(client, editor):
-    article = ArticleFactory(citations=1)
+    # No marker cites it: removing a citation the text cites is refused (test_citation_positions).
+    article = ArticleFactory(citations=1, body="A claim.")
     only = article.citations.get()
     replacement = SourceFactory(title="The replacement source")
     client.force_login(editor)
@@ -63,7 +64,7 @@ def test_an_editor_replaces_the_only_citation_of_a_published_article(client, edi
 
 
 def test_an_editor_deletes_both_citations_and_adds_one_in_the_same_save(client, editor):
-    article = ArticleFactory(citations=2)
+    article = ArticleFactory(citations=2, body="A claim.")
     both = list(article.citations.all())
     replacement = SourceFactory(title="The replacement source")
     client.force_login(editor)

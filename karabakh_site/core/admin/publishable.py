@@ -27,24 +27,38 @@ def pending_write(item) -> services.ItemWrite:
 
 class CitationInlineFormSet(BaseInlineFormSet):
     """Checks the item together with the citations submitted in the same form, before anything is
-    saved: the source rule, and [^N] markers that point past the last citation. The citations
-    checked are the ones the write saves (save_related)."""
+    saved: the source rule, and [^N] markers that point past the last citation or at a citation
+    being removed. The citations checked are the ones the write saves (save_related), in the
+    order asked for (services.arrange_citations); the markers typed in the text follow the
+    numbers the rows were shown with, and the write renumbers them to the new order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The saved rows are shown in order, so the Nth is the source of [^N].
+        for number, form in enumerate(self.initial_forms, start=1):
+            form.instance.shown_number = number
+            form.initial["position"] = number
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        kept = [
+        shown = [
             form
             for form in self.forms
             if form.cleaned_data
-            and form.cleaned_data.get("source")
-            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk is not None or form.cleaned_data.get("source"))
         ]
-        # In the order of the positions typed (ties in the form's order); saved as 1, 2, 3 ...
-        kept.sort(key=lambda form: form.cleaned_data.get("position") or 0)
+        kept = [
+            (form.instance, form.cleaned_data.get("position"), number)
+            for number, form in enumerate(shown, start=1)
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
         try:
-            pending_write(self.instance).check_citations([form.instance for form in kept])
+            pending_write(self.instance).check_citations(
+                services.arrange_citations(kept),
+                markers_from=[form.instance for form in shown],
+            )
         except ValidationError as error:
             raise ValidationError(
                 [message for messages_ in error.message_dict.values() for message in messages_]
@@ -54,8 +68,27 @@ class CitationInlineFormSet(BaseInlineFormSet):
 class CitationInline(admin.TabularInline):
     formset = CitationInlineFormSet
     autocomplete_fields = ["source"]
-    fields = ["position", "source", "locator", "quote"]
+    fields = ["marker", "position", "source", "locator", "quote"]
+    readonly_fields = ["marker"]
     extra = 1
+
+    class Media:
+        js = ["admin/editorial/citation_order.js"]
+
+    @admin.display(description="Marker")
+    def marker(self, citation):
+        number = getattr(citation, "shown_number", None)
+        return f"[^{number}]" if number else "new: next number"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            # Left empty, a new row goes at the end; a number moves the row to that place.
+            field.required = False
+            field.initial = None
+            field.widget.attrs.update({"min": 1, "class": "citation-position", "size": 3})
+            field.help_text = ""
+        return field
 
 
 class PublishedListFilter(admin.SimpleListFilter):
