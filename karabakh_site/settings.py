@@ -165,7 +165,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -273,7 +272,8 @@ if not _count.isdigit() or _period not in {"second", "minute", "hour", "day", "s
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    # Hashed, expiring, revocable tokens (core.tokens); rest_framework.authtoken is not installed.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["karabakh_site.core.tokens.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["karabakh_site.core.api.permissions.ArchiveModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["karabakh_site.core.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},

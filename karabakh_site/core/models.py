@@ -222,6 +222,18 @@ class PublishableQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=Publishable.Status.IN_REVIEW)
 
+    def delete(self):
+        """Refused (core.record.PartOfTheRecord) when any of the items has been public: the
+        record is withdrawn, never deleted. The citations go first, marked for recovery."""
+        from . import record
+
+        items = list(self)
+        # Refused before the transaction starts: a refusal inside it would doom the caller's.
+        record.refuse_deleting(self.model, items)
+        with transaction.atomic(using=self.db, savepoint=False):
+            record.delete_citations_with(items)
+            return super().delete()
+
     def with_citations(self):
         """Each item's citations in order, each with its source (one query more): what every
         page, API detail and export that shows an item's sources needs."""
@@ -357,6 +369,16 @@ class Publishable(SearchIndexed, TimeStampedModel):
             raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        """Refused (core.record.PartOfTheRecord) once the item has been public: withdraw it
+        instead. A draft's citations go first, marked so a recovery brings them back."""
+        from . import record
+
+        record.refuse_deleting(type(self), [self])
+        with transaction.atomic(using=kwargs.get("using") or self._state.db, savepoint=False):
+            record.delete_citations_with([self], by=getattr(self, "_history_user", None))
+            return super().delete(*args, **kwargs)
+
 
 class CitationBase(models.Model):
     """One content item citing one source, in order. Each content app has a concrete subclass
@@ -445,3 +467,8 @@ class ContentChange(models.Model):
 
     def __str__(self):
         return f"change {self.pk} at {self.at or 'pending'}"
+
+
+# API tokens live in their own module (hashed keys, expiry, revocation); imported here so Django
+# registers the model with core.
+from .tokens import ApiToken  # noqa: E402, F401

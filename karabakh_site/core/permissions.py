@@ -44,3 +44,24 @@ def may_change_shared_record(user, obj) -> bool:
     """Contributors edit drafts; a source or place that readers already see changes only through
     an editor, as a public item does (the same rule in the admin and the API)."""
     return not is_public_record(obj) or may_publish_anything(user)
+
+
+def may_delete(user, model, obj=None) -> bool:
+    """Whether ``user`` may delete ``obj`` (or, with no ``obj``, some items of ``model``). An item
+    that has been public is part of the record and is withdrawn, never deleted (core.record).
+    Editors delete other drafts; contributors, who may not delete in general, their own drafts."""
+    from .record import ever_public
+
+    if not (user and user.is_authenticated):
+        return False
+    if user.has_perm(permission_name(model, "delete")):
+        return obj is None or not ever_public(obj)
+    if not user.has_perm(permission_name(model, "change")):
+        return False
+    if obj is None:
+        return True
+    return (
+        obj.created_by_id == user.pk
+        and obj.status == Publishable.Status.DRAFT
+        and not ever_public(obj)
+    )

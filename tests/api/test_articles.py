@@ -371,7 +371,7 @@ def test_a_path_that_is_not_a_slug_is_a_json_404(anonymous):
     assert response.json()["detail"]
 
 
-def test_a_token_made_with_drf_create_token_acts_with_its_users_permissions(editor):
+def test_a_token_made_with_create_api_token_acts_with_its_users_permissions(editor):
     from io import StringIO
 
     from django.core.management import call_command
@@ -379,9 +379,9 @@ def test_a_token_made_with_drf_create_token_acts_with_its_users_permissions(edit
 
     ArticleFactory(slug="draft", status=Publishable.Status.DRAFT)
     out = StringIO()
-    call_command("drf_create_token", "editor", stdout=out)
+    call_command("create_api_token", "editor", stdout=out, stderr=StringIO())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().split()[2]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
 
     assert client.get(detail("draft")).json()["status"] == "draft"
 

@@ -14,6 +14,7 @@ from faq.models import FAQEntry, FAQGroup
 from karabakh_site.core import importexport
 from karabakh_site.core.models import Publishable, Source
 from karabakh_site.core.publishing import NEEDS_SOURCE_MESSAGE
+from karabakh_site.core.record import erasing
 from tests.factories import (
     FAQEntryFactory,
     PlaceFactory,
@@ -66,8 +67,9 @@ def archive():
 
 
 def wipe():
-    TimelineEntry.objects.all().delete()
-    FAQEntry.objects.all().delete()
+    with erasing():
+        TimelineEntry.objects.all().delete()
+        FAQEntry.objects.all().delete()
     FAQGroup.objects.all().delete()
     Source.objects.all().delete()
 

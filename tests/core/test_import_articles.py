@@ -13,6 +13,7 @@ from articles.models import Article, ArticleCitation, Correction
 from karabakh_site.core import importexport
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.core.models import Publishable, Source
+from karabakh_site.core.record import erasing
 from tests.factories import ArticleFactory, CorrectionFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,8 @@ def archive():
 
 
 def wipe():
-    Article.objects.all().delete()
+    with erasing():
+        Article.objects.all().delete()
     Source.objects.all().delete()
 
 
@@ -212,7 +214,8 @@ def test_the_commands_export_and_import_articles(archive, tmp_path, file_format)
     path = tmp_path / f"articles.{file_format}"
     call_command("export_content", "articles", output=path, stderr=StringIO())
     exported = path.read_bytes()
-    Article.objects.all().delete()
+    with erasing():
+        Article.objects.all().delete()
 
     out = StringIO()
     call_command("import_content", "articles", path, stdout=out)

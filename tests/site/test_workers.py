@@ -71,8 +71,8 @@ class PostgresDatabase:
 
 SEED = """
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from karabakh_site.core.models import Source
+from karabakh_site.core.tokens import ApiToken
 
 editor = User.objects.create_user("workers-editor")
 editor.groups.add(Group.objects.get(name="Editors"))
@@ -80,7 +80,7 @@ reader = User.objects.create_user("workers-reader")  # a token without any permi
 source = Source.objects.create(
     title="A report", url="https://reports.example.org/1", publisher="Example Agency"
 )
-print(Token.objects.create(user=editor).key, Token.objects.create(user=reader).key, source.pk)
+print(ApiToken.issue(user=editor)[1], ApiToken.issue(user=reader)[1], source.pk)
 """
 
 

@@ -7,17 +7,19 @@ builds on.
 - importexport.py: the import and export views (ImportExportMixin)
 - records.py: the Source and Topic admins, registered here by importing them
 - helpers.py: the admin's URL names (permissions are in core.permissions)
+- tokens.py: the API tokens (a key shown once, revocation), registered here by importing them
 """
 
 from .helpers import url_name
 from .importexport import ImportExportMixin, ImportForm
 from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
 from .records import SharedRecordAdminMixin, SourceAdmin, TopicAdmin
+from .tokens import ApiTokenAdmin
 from .versioning import EditorialAdmin, VersionedFormMixin
 from .workflow import WorkflowMixin
 
 __all__ = [
-    "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
+    "ApiTokenAdmin", "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
     "ImportForm", "PublishableAdmin", "SharedRecordAdminMixin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
     "WorkflowMixin", "url_name",
 ]  # fmt: skip

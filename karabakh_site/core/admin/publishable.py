@@ -2,7 +2,8 @@
 item, the contributor/editor split enforced on the server, and one save as one write
 (services.ItemWrite)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -10,7 +11,8 @@ from django.utils import timezone
 
 from .. import services
 from ..models import Publishable
-from ..permissions import PUBLIC_STATUSES, may_publish
+from ..permissions import PUBLIC_STATUSES, may_delete, may_publish
+from ..record import PartOfTheRecord
 from .versioning import EditorialAdmin
 from .workflow import WorkflowMixin
 
@@ -153,6 +155,42 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
         if obj is not None and obj.status in PUBLIC_STATUSES:
             return self.has_publish_permission(request)
         return True
+
+    def has_delete_permission(self, request, obj=None):
+        # Never offered for an item that has been public (withdraw it instead); contributors
+        # delete their own drafts (core.permissions.may_delete).
+        return may_delete(request.user, self.model, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions[name] = (type(self).delete_selected_drafts, name, description)
+        return actions
+
+    def delete_selected_drafts(self, request, queryset):
+        """Django's "delete selected", for the selected items this user may delete; the others
+        (public items, someone else's drafts) are named and left alone."""
+        refused = [obj for obj in queryset if not self.has_delete_permission(request, obj)]
+        if refused:
+            self.message_user(
+                request,
+                "Not deleted: "
+                + ", ".join(f"“{obj}”" for obj in refused)
+                + ". An item that has been public is part of the record: withdraw it instead; "
+                "contributors delete only their own drafts.",
+                messages.ERROR,
+            )
+            queryset = queryset.exclude(pk__in=[obj.pk for obj in refused])
+            if not queryset.exists():
+                return None
+        return delete_selected(self, request, queryset)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except PartOfTheRecord as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -4,7 +4,13 @@ The helpers it uses, shared with the admin and the pages, are in core.permission
 from rest_framework import exceptions, permissions
 
 from karabakh_site.core.models import Publishable
-from karabakh_site.core.permissions import PUBLIC_STATUSES, may_change_shared_record, may_publish
+from karabakh_site.core.permissions import (
+    PUBLIC_STATUSES,
+    may_change_shared_record,
+    may_delete,
+    may_publish,
+)
+from karabakh_site.core.record import ever_public
 
 
 class ArchiveModelPermissions(permissions.DjangoModelPermissions):
@@ -25,6 +31,12 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
         if not hasattr(view, request.method.lower()):
             # Let the view answer 405 (with Allow) rather than 401/403 for a method it lacks.
             return True
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if request.method == "DELETE" and model is not None and issubclass(model, Publishable):
+            # Contributors delete their own drafts without the model's delete permission: decided
+            # per item (core.permissions.may_delete), after the item's other rules below.
+            if may_delete(request.user, model):
+                return True
         return super().has_permission(request, view)
 
     def has_object_permission(self, request, view, obj):
@@ -43,4 +55,10 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
             raise exceptions.PermissionDenied(
                 "This item is public; only an editor who may publish can change or delete it."
             )
+        if request.method == "DELETE" and obj.status not in PUBLIC_STATUSES:
+            # A public item's refusal (409, withdraw instead) is the view's; here, whose draft.
+            if not may_delete(request.user, type(obj), obj) and not ever_public(obj):
+                raise exceptions.PermissionDenied(
+                    "Contributors may delete only their own drafts; an editor deletes others."
+                )
         return True

@@ -3,12 +3,14 @@
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.response import Response
 
 from karabakh_site.core.filters import SourceFilter
 from karabakh_site.core.models import Source, Topic
 from karabakh_site.core.permissions import may_view_unpublished
 from karabakh_site.core.readers import public_sources
+from karabakh_site.core.record import WITHDRAW_INSTEAD, ever_public
 from karabakh_site.core.serializers import SourceSerializer, TopicSerializer
 
 from .conditional import ApiViewMixin
@@ -22,6 +24,20 @@ class ArchiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
+@extend_schema_view(
+    destroy=extend_schema(
+        description="Deletes a draft that was never public. An item that has been public "
+        "(published, scheduled or withdrawn) is part of the record: the answer is 409, and the "
+        "item is withdrawn instead (PATCH its status to withdrawn).",
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},
+                description="The item has been public: withdraw it instead.",
+            ),
+        },
+    )
+)
 class PublishableViewSet(ArchiveViewSet):
     """Anonymous clients, and users without the model's view permission, get published() items
     only; others get every item, drafts included. Lists use the compact ``list_serializer_class``."""
@@ -38,6 +54,17 @@ class PublishableViewSet(ArchiveViewSet):
 
     def get_queryset(self):
         return self.visible()
+
+    def destroy(self, request, *args, **kwargs):
+        item = self.get_object()
+        if ever_public(item):
+            return Response(
+                {"detail": WITHDRAW_INSTEAD % {"item": item}}, status=status.HTTP_409_CONFLICT
+            )
+        # Token users are not the history middleware's request user.
+        item._history_user = request.user
+        self.perform_destroy(item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_serializer_class(self):
         if self.action == "list":
