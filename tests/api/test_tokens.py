@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from karabakh_site.core.models import Publishable
 from karabakh_site.core.tokens import ApiToken, ApiTokenAuthentication
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
