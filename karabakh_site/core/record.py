@@ -56,9 +56,7 @@ def ever_public_ids(model, pks) -> set:
     now = set(
         model._base_manager.filter(pk__in=pks, status__in=statuses).values_list("pk", flat=True)
     )
-    before = set(
-        model.history.filter(id__in=pks, status__in=statuses).values_list("id", flat=True)
-    )
+    before = set(model.history.filter(id__in=pks, status__in=statuses).values_list("id", flat=True))
     return now | before
 
 

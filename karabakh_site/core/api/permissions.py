@@ -32,11 +32,11 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
             # Let the view answer 405 (with Allow) rather than 401/403 for a method it lacks.
             return True
         model = getattr(getattr(view, "queryset", None), "model", None)
-        if request.method == "DELETE" and model is not None and issubclass(model, Publishable):
-            # Contributors delete their own drafts without the model's delete permission: decided
-            # per item (core.permissions.may_delete), after the item's other rules below.
-            if may_delete(request.user, model):
-                return True
+        # Contributors delete their own drafts without the model's delete permission: decided per
+        # item (core.permissions.may_delete), after the item's other rules below.
+        publishable = model is not None and issubclass(model, Publishable)
+        if request.method == "DELETE" and publishable and may_delete(request.user, model):
+            return True
         return super().has_permission(request, view)
 
     def has_object_permission(self, request, view, obj):
@@ -55,10 +55,13 @@ class ArchiveModelPermissions(permissions.DjangoModelPermissions):
             raise exceptions.PermissionDenied(
                 "This item is public; only an editor who may publish can change or delete it."
             )
-        if request.method == "DELETE" and obj.status not in PUBLIC_STATUSES:
-            # A public item's refusal (409, withdraw instead) is the view's; here, whose draft.
-            if not may_delete(request.user, type(obj), obj) and not ever_public(obj):
-                raise exceptions.PermissionDenied(
-                    "Contributors may delete only their own drafts; an editor deletes others."
-                )
+        # A public item's refusal (409, withdraw instead) is the view's; here, whose draft it is.
+        if (
+            request.method == "DELETE"
+            and not may_delete(request.user, type(obj), obj)
+            and not ever_public(obj)
+        ):
+            raise exceptions.PermissionDenied(
+                "Contributors may delete only their own drafts; an editor deletes others."
+            )
         return True
