@@ -12,11 +12,14 @@ debug off the secret key must come from the real environment: a stray .env never
 production server start.
 """
 
+import datetime
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -171,6 +174,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    # Login protection: failed admin logins counted per user and address (see "Login
+    # protection" below).
+    "axes",
     "karabakh_site.core",
     "articles",
     "faq",
@@ -180,6 +186,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "karabakh_site.core.faults.DatabaseUnavailableMiddleware",  # first: see core.faults
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
@@ -191,6 +200,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "karabakh_site.urls"
@@ -248,10 +259,110 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS: a browser that saw the header refuses plain http to this host (with subdomains: to every
+# subdomain too) for that many seconds; preload lets the host into browsers' built-in list, which
+# takes months to leave. `check --deploy` wants all three (W004, W005, W021); see the README's
+# "Running in production" for how to raise them.
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"DJANGO_HSTS_SECONDS must be 0 or more, got {SECURE_HSTS_SECONDS}.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4). Scripts come from this site only, or inline with the
+# response's nonce: a template that writes `nonce="{{ request.csp_nonce }}"` gets it added to
+# the header (pages that use none send none, so their bodies and ETags stay the same from one
+# request to the next). No template of ours runs inline script; JSON-LD is a data block, which
+# CSP does not govern, and the API docs start from static files (templates/drf_spectacular/).
+# Styles may be inline: Django's admin and ReDoc write <style> elements, and a style runs no
+# code. ReDoc builds its search worker from a blob: URL. Frames: none may embed us
+# (frame-ancestors; X_FRAME_OPTIONS for older browsers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses no device or sensor, so no page,
+# and nothing a page embeds, may ask for one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Client addresses: behind N trusted proxies a client's address is the Nth from the right in
+# X-Forwarded-For. 0 means no proxy: REMOTE_ADDR counts and a client-sent X-Forwarded-For is
+# ignored (trusting it would let anyone choose the address they are counted under). The API's
+# throttle and the login protection read it the same way (karabakh_site.security.client_ip).
+# API_NUM_PROXIES is the variable's older name, still read.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", env_int("API_NUM_PROXIES", 0))
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_NUM_PROXIES must be 0 or more, got {NUM_PROXIES}.")
+
+# The admin's address: a path of its own (DJANGO_ADMIN_URL) makes it less of a target than the
+# /admin/ every scanner tries; robots.txt does not name it (the admin's pages say noindex).
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "").strip() or "admin/"
+if not re.fullmatch(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path such as editorial-desk/: letters, digits and . _ ~ -, "
+        f"ending with / and not starting with one, got {ADMIN_URL!r}."
+    )
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
+# one address, that pair may not log in, even with the right password, until
+# LOGIN_COOLOFF_MINUTES have passed since its last attempt, or an administrator unlocks it
+# (`manage.py axes_reset_username NAME`, see docs/editorial.md). Counting the pair, not the
+# address alone, means one office behind one address cannot lock all its editors out at once.
+# Attempts are kept in the database, so every worker counts the same.
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out pair before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+_cooloff_minutes = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cooloff_minutes)
+if AXES_FAILURE_LIMIT < 1 or _cooloff_minutes < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_COOLOFF_MINUTES must be 1 or more."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner on every manage.py command; failed logins are still logged.
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "karabakh_site.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "karabakh_site.security.lockout_response"
 
 LOGGING = {
     "version": 1,
@@ -281,7 +392,7 @@ REST_FRAMEWORK = {
     # Behind N trusted proxies the client address is the Nth from the right in X-Forwarded-For.
     # 0 means "no proxy": DRF then counts REMOTE_ADDR. (None would trust a client-sent
     # X-Forwarded-For, letting anyone escape the throttle.)
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "karabakh_site.core.api.pagination.ArchivePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
