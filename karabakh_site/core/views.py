@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_info
 from django.views.generic import DetailView, ListView
@@ -52,6 +53,30 @@ class ReaderPageMixin:
         return super().render_to_response(context, **response_kwargs)
 
 
+def preview_note(hidden, *, single: bool) -> dict | None:
+    """The preview banner's words for items readers cannot see, by why they cannot: a withdrawn
+    item is not "not yet" visible, and a scheduled one goes live by itself."""
+    if not hidden:
+        return None
+    if not single:
+        return {"label": "Preview", "text": "some of what is shown here readers cannot see."}
+    item = hidden[0]
+    Status = item.Status
+    if item.is_scheduled:
+        when = f"{timezone.localtime(item.publish_at):%d %b %Y %H:%M}"
+        return {"label": "Scheduled", "text": f"readers will see this from {when}."}
+    if item.status == Status.WITHDRAWN:
+        return {
+            "label": "Withdrawn",
+            "text": "readers no longer see this; it is kept in the archive's records.",
+        }
+    if item.status == Status.PUBLISHED:  # past its withdraw time
+        when = f"{timezone.localtime(item.withdraw_at):%d %b %Y %H:%M}"
+        return {"label": "Taken down", "text": f"readers no longer see this (since {when})."}
+    label = "In review" if item.status == Status.IN_REVIEW else "Draft preview"
+    return {"label": label, "text": "readers cannot see this yet."}
+
+
 class PreviewMixin:
     """Published items for everyone; staff with the model's change permission also see drafts on
     the same URL, marked as a preview and never cached (a shared cache must not keep a draft).
@@ -72,7 +97,8 @@ class PreviewMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shown = [self.object] if getattr(self, "object", None) else context["object_list"]
-        context["preview"] = any(not item.is_published for item in shown)
+        hidden = [item for item in shown if not item.is_published]
+        context["preview"] = preview_note(hidden, single=bool(getattr(self, "object", None)))
         return context
 
     def dispatch(self, request, *args, **kwargs):

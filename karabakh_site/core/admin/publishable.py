@@ -13,7 +13,8 @@ from .. import services
 from ..models import Publishable
 from ..permissions import PUBLIC_STATUSES, may_delete, may_publish
 from ..record import PartOfTheRecord
-from .versioning import EditorialAdmin
+from .recovery import RecoveryMixin
+from .versioning import EditorialAdmin, merge_citation_rows
 from .workflow import WorkflowMixin
 
 
@@ -36,6 +37,9 @@ class CitationInlineFormSet(BaseInlineFormSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        base = getattr(self.instance, "editorial_base", None)
+        if self.is_bound and base is not None:
+            merge_citation_rows(self, base)
         # The saved rows are shown in order, so the Nth is the source of [^N].
         for number, form in enumerate(self.initial_forms, start=1):
             form.instance.shown_number = number
@@ -112,7 +116,7 @@ class PublishedListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(WorkflowMixin, EditorialAdmin):
+class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
     """Status, scheduling, the review workflow and the publish/withdraw actions, with the source
     rule and the contributor/editor split enforced on the server."""
 
@@ -192,6 +196,18 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
         except PartOfTheRecord as refusal:
             self.message_user(request, " ".join(refusal.messages), messages.ERROR)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # Contributors may not schedule: the times are not shown to them as fields they could
+        # fill in only to be refused ("Visible to readers" still says when an item goes live).
+        hidden = {"publish_at", "withdraw_at"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         may_publish = self.has_publish_permission(request)
@@ -203,6 +219,7 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
 
         def clean(form_self):
             cleaned = original_clean(form_self)
+            self.clean_workflow_move(request, form_self, cleaned)
             try:
                 services.refuse_contributor_move(
                     may_publish=may_publish,
@@ -217,6 +234,7 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
 
         def _post_clean(form_self):
             original_post_clean(form_self)
+            self.apply_workflow_move(form_self)
             # The instance now holds what was submitted: the write checks the withdraw time of
             # an item it publishes, and the error goes next to that field.
             try:
@@ -240,7 +258,11 @@ class PublishableAdmin(WorkflowMixin, EditorialAdmin):
             for field in item._meta.many_to_many
             if field.name in form.cleaned_data
         }
-        pending_write(item).save(by=request.user, relations=relations)
+        pending_write(item).save(
+            by=request.user,
+            relations=relations,
+            comment=getattr(form, "workflow_comment", ""),
+        )
         del item._admin_write
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

@@ -1,5 +1,11 @@
 """The review workflow in the admin: the panel on the change form (submit, return, publish,
-withdraw, with the item's log), the publish and withdraw actions, and the status columns."""
+unschedule, withdraw, with the item's log), the publish and withdraw actions, and the status
+columns.
+
+The panel's buttons belong to the change form (their ``form`` attribute), so each move saves the
+edits with it as one write (services.ItemWrite): "Save and submit for review" never drops a
+standfirst typed a moment before. workflow_view() moves a saved item without its form.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,9 +18,107 @@ from .. import services
 from ..models import Publishable
 from .helpers import url_name
 
+# The moves of the change form's panel, in the order shown.
+MOVES = {
+    "submit": "Save and submit for review",
+    "return": "Save and return to the author",
+    "publish": "Save and publish now",
+    "unschedule": "Save and unschedule",
+    "withdraw": "Save and withdraw",
+}
+MOVE_DONE = {
+    "submit": "Saved and submitted for review.",
+    "return": "Saved and returned to the author with your comment.",
+    "publish": "Saved and published: readers see it now.",
+    "unschedule": "Saved and unscheduled: it is a draft again and will not go live.",
+    "withdraw": "Saved and withdrawn: readers no longer see it.",
+}
+CONFIRM_WITHDRAW = (
+    "Withdrawing takes the item off the site at once: tick “Yes, take it off the site” and "
+    "press “Save and withdraw” again."
+)
+
 
 class WorkflowMixin:
     """For PublishableAdmin: every step goes through core.services, which logs it with the user."""
+
+    class Media:
+        # Warns before leaving a change form with unsaved edits (progressive enhancement).
+        js = ["admin/js/unsaved.js"]
+
+    def workflow_moves(self, request, obj) -> list[str]:
+        """The panel's moves this user may make on the saved ``obj``."""
+        if obj is None or obj.pk is None:
+            return []
+        status = obj.status
+        may_publish = self.has_publish_permission(request)
+        may_change = self.has_change_permission(request, obj)
+        moves = []
+        if status == Publishable.Status.DRAFT and may_change:
+            moves.append("submit")
+        if not may_publish:
+            return moves
+        if status == Publishable.Status.IN_REVIEW:
+            moves.append("return")
+        if status != Publishable.Status.PUBLISHED or obj.is_scheduled:
+            moves.append("publish")
+        if obj.is_scheduled:
+            moves.append("unschedule")
+        if status == Publishable.Status.PUBLISHED and not obj.is_scheduled:
+            moves.append("withdraw")
+        return moves
+
+    def clean_workflow_move(self, request, form, cleaned) -> None:
+        """The form's part of a panel move: refuse a move this user may not make here, a return
+        without a comment and an unconfirmed withdrawal, and remember the move for
+        apply_workflow_move(). Errors are the form's, so the edits stay in it."""
+        move = request.POST.get("_workflow", "")
+        form.workflow_move, form.workflow_comment = "", ""
+        if not move:
+            return
+        if move not in self.workflow_moves(request, form.instance):
+            raise ValidationError(
+                f"“{MOVES.get(move, move)}” is not a step you can take on this item now.",
+                code="workflow",
+            )
+        comment = request.POST.get("_workflow_comment", "").strip()
+        if move == "return" and not comment:
+            raise ValidationError(services.RETURN_NEEDS_COMMENT, code="workflow")
+        if move == "withdraw" and not request.POST.get("_workflow_confirm"):
+            raise ValidationError(CONFIRM_WITHDRAW, code="workflow")
+        form.workflow_move, form.workflow_comment = move, comment
+
+    def apply_workflow_move(self, form) -> None:
+        """Set the move's status (and times) on the form's instance once it holds the edits, so
+        the citation checks and the write see the status the item is going to."""
+        move, item = getattr(form, "workflow_move", ""), form.instance
+        Status = Publishable.Status
+        if move == "submit":
+            item.status = Status.IN_REVIEW
+        elif move == "return":
+            item.status = Status.DRAFT
+        elif move == "publish":
+            item.status = Status.PUBLISHED
+            # "Publish now" means now: a publish time still ahead would only schedule it.
+            if item.publish_at is None or item.publish_at > timezone.now():
+                item.publish_at = timezone.now()
+        elif move == "unschedule":
+            item.status = Status.DRAFT
+            item.publish_at = None
+        elif move == "withdraw":
+            item.status = Status.WITHDRAWN
+
+    def response_change(self, request, obj):
+        move = request.POST.get("_workflow", "")
+        if move not in MOVE_DONE:
+            return super().response_change(request, obj)
+        done = MOVE_DONE[move]
+        if move == "publish" and not obj.is_published:
+            done = f"Saved; {self.schedule_state(obj)}."
+        self.message_user(request, f"“{obj}”: {done}", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
+        )
 
     def get_urls(self):
         return [
@@ -59,21 +163,12 @@ class WorkflowMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_context(self, request, obj):
-        status = obj.status
-        may_publish = self.has_publish_permission(request)
-        may_change = self.has_change_permission(request, obj)
-        transitions = []
-        if status == Publishable.Status.DRAFT and may_change:
-            transitions.append(("submit", "Submit for review"))
-        if status == Publishable.Status.IN_REVIEW and may_publish:
-            transitions.append(("return", "Return to the author with a comment"))
-        if status != Publishable.Status.PUBLISHED and may_publish:
-            transitions.append(("publish", "Publish now"))
-        if status == Publishable.Status.PUBLISHED and may_publish:
-            transitions.append(("withdraw", "Withdraw"))
         return {
             "workflow_url": reverse("admin:" + url_name(self.opts, "workflow"), args=[obj.pk]),
-            "workflow_transitions": transitions,
+            "workflow_moves": [(move, MOVES[move]) for move in self.workflow_moves(request, obj)],
+            # After a refused move, what was asked comes back with the form's edits.
+            "workflow_asked": request.POST.get("_workflow", ""),
+            "workflow_comment": request.POST.get("_workflow_comment", ""),
             "workflow_events": services.workflow_events(obj)[:10],
             "schedule_state": self.schedule_state(obj),
             "preview_url": obj.get_absolute_url(),
@@ -108,7 +203,9 @@ class WorkflowMixin:
                 )
                 done = "Returned to draft with your comment."
             elif transition == "publish":
-                services.publish(obj, by=request.user)
+                # "Publish now" publishes now, even when a later publish time had been set.
+                at = timezone.now() if obj.publish_at and obj.publish_at > timezone.now() else None
+                services.publish(obj, by=request.user, at=at)
                 done = "Published." if obj.is_published else self.status_label(obj) + "."
             else:
                 services.withdraw(obj, by=request.user)

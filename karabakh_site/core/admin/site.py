@@ -1,0 +1,47 @@
+"""The archive's admin site: its name on every page ("Karabakh Archive", not "Django
+administration") and the editorial guide (docs/editorial.md) rendered inside the admin, for
+staff only. Installed through core.admin_app.ArchiveAdminConfig in INSTALLED_APPS, Django's documented way to
+replace the default site, so every ``@admin.register`` lands on it."""
+
+from functools import cache
+from pathlib import Path
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.safestring import mark_safe
+
+from karabakh_site.markdown import render_markdown
+
+GUIDE = Path(__file__).resolve().parents[3] / "docs" / "editorial.md"
+
+
+@cache
+def _guide_html(mtime: float) -> str:
+    # Keyed on the file's modification time: re-rendered only when the guide changes.
+    return render_markdown(GUIDE.read_text(encoding="utf-8"))
+
+
+class ArchiveAdminSite(admin.AdminSite):
+    site_header = "Karabakh Archive"
+    site_title = "Karabakh Archive admin"
+    index_title = "Editor's desk"
+
+    def get_urls(self):
+        return [
+            path("guide/", self.admin_view(self.guide_view), name="editorial_guide"),
+            *super().get_urls(),
+        ]
+
+    def guide_view(self, request):
+        try:
+            html = _guide_html(GUIDE.stat().st_mtime)
+        except OSError:
+            html = "<p>The editorial guide (docs/editorial.md) is not installed here.</p>"
+        context = {
+            **self.each_context(request),
+            "title": "Editorial guide",
+            # Rendered and sanitised by the site's Markdown renderer, like every stored body.
+            "guide_html": mark_safe(html),
+        }
+        return TemplateResponse(request, "admin/editorial/guide.html", context)
