@@ -1,6 +1,7 @@
 """The demo archive is a record a fact-checker would sign: every published timeline sentence is
 cited, sources say who published them and what a bracketed title is, nothing half-verified is
-published, and places are named in all four languages.
+published, places are named in all four languages, the gaps issue 12 listed are filled and the
+Security Council resolutions cite the UN's own documents.
 
 Each check is a plain function over the demo JSON, run on the real data and, to show it can fail,
 on a small broken copy.
@@ -87,6 +88,67 @@ def place_problems(places):
     ]
 
 
+# The gaps issue 12 listed, one entry each: a reader who looks for any of them finds it published,
+# resting on sources from at least two publishers (drafts such as Maraga and Hadrut are not listed
+# here until an independent source verifies them).
+GAP_EVENTS = (
+    "1992-06-operation-goranboy",
+    "1993-07-23-agdam-captured",
+    "1993-fall-of-districts-south-and-east",
+    "1993-08-23-fuzuli-captured",
+    "1993-08-jabrayil-captured",
+    "1993-10-29-zangilan-captured",
+    "2001-key-west-talks",
+    "2007-madrid-principles",
+    "2008-meiendorf-declaration",
+    "2009-laquila-joint-statement",
+    "2011-kazan-summit",
+    "2014-summer-clashes",
+    "2014-11-12-helicopter-shot-down",
+    "2020-07-tovuz-clashes",
+    "2020-10-ganja-missile-strikes",
+    "2020-10-10-moscow-humanitarian-ceasefire",
+    "2020-10-11-ganja-strike",
+    "2020-10-18-humanitarian-truce",
+    "2020-10-26-humanitarian-ceasefire",
+    "2021-01-11-moscow-statement",
+    "2021-05-border-incursion",
+    "2023-02-20-eu-mission-in-armenia",
+    "2023-09-detention-of-former-karabakh-leaders",
+    "2023-icj-return-order",
+    "2024-04-19-tavush-border-delimitation",
+    "2025-baku-trial-of-former-karabakh-leaders",
+)
+
+
+def gap_problems(timeline, sources):
+    rows = {row["slug"]: row for row in timeline}
+    publisher = {row["url"]: row["publisher"] for row in sources}
+    problems = []
+    for slug in GAP_EVENTS:
+        row = rows.get(slug)
+        if row is None or not is_published(row):
+            problems.append(f"{slug}: not published")
+            continue
+        publishers = {publisher[citation["url"]] for citation in row["citations"]}
+        if len(publishers) < 2:
+            problems.append(f"{slug}: sources from {len(publishers)} publisher(s)")
+    return problems
+
+
+def test_the_gap_events_are_published_each_on_two_publishers_sources():
+    assert len(GAP_EVENTS) >= 25
+    assert gap_problems(read("timeline"), read("sources")) == []
+
+
+def test_the_security_council_resolutions_cite_the_uns_own_documents():
+    for row in read("timeline"):
+        if row["slug"].startswith("1993-unsc-"):
+            number = row["slug"].rsplit("-", 1)[1]
+            urls = [citation["url"] for citation in row["citations"]]
+            assert f"https://undocs.org/S/RES/{number}(1993)" in urls, row["slug"]
+
+
 def test_every_published_timeline_sentence_is_cited_and_nothing_half_verified_is_published():
     assert timeline_problems(read("timeline")) == []
 
@@ -140,6 +202,17 @@ def test_each_check_fails_on_a_broken_copy_of_the_data():
     places = copy.deepcopy(read("places"))
     places[0]["name_az"] = ""
     assert place_problems(places) == [f"{places[0]['slug']}: no name_az"]
+
+    timeline = copy.deepcopy(read("timeline"))
+    sources = copy.deepcopy(read("sources"))
+    rows = {row["slug"]: row for row in timeline}
+    rows[GAP_EVENTS[0]]["status"] = "draft"
+    second = rows[GAP_EVENTS[1]]
+    second["citations"] = second["citations"][:1]
+    assert gap_problems(timeline, sources) == [
+        f"{GAP_EVENTS[0]}: not published",
+        f"{GAP_EVENTS[1]}: sources from 1 publisher(s)",
+    ]
 
 
 @pytest.mark.django_db
