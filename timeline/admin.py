@@ -45,7 +45,10 @@ class TimelineEntryAdmin(ImportExportMixin, PublishableAdmin):
     ]  # fmt: skip
     list_filter = [*PublishableAdmin.list_filter, "category", "key_event", YearListFilter]
     list_select_related = ["place"]
-    search_fields = ["title", "summary", "place__name_en", "place__name_en_alt"]
+    search_fields = [
+        "title", "summary", "place__name_en", "place__name_en_alt", "place__name_hy",
+        "place__name_az", "place__name_ru",
+    ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "related_articles", "place"]
     inlines = [TimelineCitationInline]

@@ -1,12 +1,14 @@
 """Admins of the shared records that content cites and gathers under: sources and topics."""
 
 from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import source_health
 from ..models import Source, Topic
 from ..permissions import may_change_shared_record
+from ..urlnorm import url_key
 from .importexport import ImportExportMixin
 from .versioning import EditorialAdmin
 
@@ -31,6 +33,30 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names first: an exact name, then names that start with the term, then names with a
+        word that starts with it, then names that contain it, and descriptions last. The topic
+        autocomplete keeps this order, so "Lach" offers "Lachin corridor" before a war whose
+        description mentions Lachin, and Enter picks the right one. (The changelist sorts by its
+        own columns afterwards.)"""
+        term = " ".join(search_term.split())
+        if not term:
+            return super().get_search_results(request, queryset, search_term)
+        for word in term.split():
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        word_start = Q()
+        for separator in (" ", "-", "(", "/", "“", "'"):
+            word_start |= Q(name__icontains=separator + term)
+        rank = Case(
+            When(name__iexact=term, then=Value(0)),
+            When(name__istartswith=term, then=Value(1)),
+            When(word_start, then=Value(2)),
+            When(name__icontains=term, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "pk"), False
 
 
 class ArchivedListFilter(admin.SimpleListFilter):
@@ -85,6 +111,21 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
     list_filter = ["kind", "url_status", HealthListFilter, ArchivedListFilter, "language"]
     search_fields = ["title", "publisher", "author", "url", "notes"]
     date_hierarchy = "published_date"
+
+    def get_search_results(self, request, queryset, search_term):
+        """A pasted URL also finds its source when it differs only in what the stored URL drops
+        (tracking parameters, "www.", a fragment, the scheme): matched on the URL's key."""
+        unsearched = queryset  # the list's filters applied, not the search
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "://" in term or term.startswith("www."):
+            try:
+                key = url_key(term if "://" in term else f"https://{term}")
+            except ValueError:  # not a URL after all (a port out of range, say)
+                return queryset, may_have_duplicates
+            queryset |= unsearched.filter(url_key=key)
+        return queryset, may_have_duplicates
+
     readonly_fields = ["cited_by", "last_checked_at", "created_at", "updated_at"]
     fieldsets = [
         (

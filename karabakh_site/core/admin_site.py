@@ -1,7 +1,10 @@
 """The archive's admin site: its name on every page ("Karabakh Archive", not "Django
 administration") and the editorial guide (docs/editorial.md) rendered inside the admin, for
-staff only. Installed through core.admin_app.ArchiveAdminConfig in INSTALLED_APPS, Django's documented way to
-replace the default site, so every ``@admin.register`` lands on it."""
+staff only. Installed through core.admin_app.ArchiveAdminConfig in INSTALLED_APPS, Django's
+documented way to replace the default site, so every ``@admin.register`` lands on it. Outside the
+core.admin package on purpose: that package registers admins on this site as it is imported, so
+the site's own module must not import it (the registrations would go to a first instance that a
+second one then replaces)."""
 
 from functools import cache
 from pathlib import Path
@@ -13,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from karabakh_site.markdown import render_markdown
 
-GUIDE = Path(__file__).resolve().parents[3] / "docs" / "editorial.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "editorial.md"
 
 
 @cache
