@@ -17,7 +17,7 @@ from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 
 from .clock import QueryTime
 from .publishing import NEEDS_SOURCE_MESSAGE, ensure_publishable
-from .urlnorm import normalise_url, url_key
+from .urlnorm import encode_uri, normalise_url, url_key
 
 
 class SearchIndexed(models.Model):
@@ -182,12 +182,19 @@ class Source(SearchIndexed, TimeStampedModel):
                         f"“{duplicate}”. Cite that source instead."
                     }
                 )
+        if self.archived_url:
+            try:
+                self.archived_url = encode_uri(self.archived_url)
+            except ValueError as error:
+                raise ValidationError({"archived_url": f"Enter a valid URL ({error})."}) from None
         if self.archived_date and not self.archived_url:
             raise ValidationError({"archived_date": "An archive date needs an archived copy URL."})
 
     def save(self, *args, **kwargs):
+        # Stored percent-encoded, so both are valid URIs whatever the channel (see core.urlnorm).
         self.url = normalise_url(self.url)
         self.url_key = url_key(self.url)
+        self.archived_url = encode_uri(self.archived_url)
         super().save(*args, **kwargs)
 
     def citing_items(self):
