@@ -9,6 +9,7 @@ those that existed just before the item's *next* version (or now, for the latest
 import datetime
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -35,9 +36,15 @@ class FieldChange:
     label: str
     old: str
     new: str
-    # For long text: (kind, line) pairs of a unified diff, kind in {"add", "remove", "context",
-    # "hunk"}; rendered escaped by the template.
-    lines: list[tuple[str, str]] = field(default_factory=list)
+    # What changed, in a few words ("quote changed"), for lists of versions.
+    summary: str = ""
+    # For text: word_diff() of old and new, paragraphs of (kind, text) segments; rendered
+    # escaped by the template.
+    words: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        return f"{self.label}: {self.summary}" if self.summary else self.label
 
 
 def has_citations(model) -> bool:
@@ -143,17 +150,6 @@ def version_citations(record) -> list:
     return sorted(alive, key=lambda row: (row.position, row.id))
 
 
-def _citation_labels(rows) -> list[str]:
-    """ "Publisher: title, locator" per citation row (one query for all their sources)."""
-    sources = Source.objects.in_bulk([row.source_id for row in rows])
-    labels = []
-    for row in rows:
-        source = sources.get(row.source_id)
-        name = str(source) if source else f"source #{row.source_id} (deleted)"
-        labels.append(f"{name}, {row.locator}" if row.locator else name)
-    return labels
-
-
 def _display(record, model_field) -> str:
     value = getattr(record, model_field.attname)
     if value is None or value == "":
@@ -170,21 +166,164 @@ def _display(record, model_field) -> str:
     return str(value)
 
 
-def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
-    lines = []
-    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2)
-    for line in diff:
-        if line.startswith(("---", "+++")):
-            continue
-        if line.startswith("@@"):
-            lines.append(("hunk", line))
-        elif line.startswith("+"):
-            lines.append(("add", line[1:]))
-        elif line.startswith("-"):
-            lines.append(("remove", line[1:]))
+_WORD = re.compile(r"\S+\s*|\s+")
+
+
+def _inline_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word by word: (kind, text) segments, kind in {"same", "remove", "add"}."""
+    before, after = _WORD.findall(old), _WORD.findall(new)
+    segments: list[tuple[str, str]] = []
+
+    def push(kind, words):
+        text = "".join(words)
+        if not text:
+            return
+        if segments and segments[-1][0] == kind:
+            segments[-1] = (kind, segments[-1][1] + text)
         else:
-            lines.append(("context", line[1:]))
-    return lines
+            segments.append((kind, text))
+
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            push("same", before[i1:i2])
+        else:
+            push("remove", before[i1:i2])
+            push("add", after[j1:j2])
+    return segments
+
+
+def word_diff(old: str, new: str, *, context: int = 1) -> list[list[tuple[str, str]]]:
+    """A diff a reader of prose can follow: the paragraphs (lines) that changed, each with its
+    removed and added words marked, ``context`` unchanged lines around them and a ("gap", "…")
+    paragraph for the unchanged lines left out."""
+    before, after = (old or "").split("\n"), (new or "").split("\n")
+    paragraphs: list[list[tuple[str, str]]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            lines = before[i1:i2]
+            head = lines[:context] if index > 0 else []
+            tail = lines[-context:] if index < len(opcodes) - 1 and context else []
+            if len(head) + len(tail) >= len(lines):
+                paragraphs.extend([("same", line)] for line in lines)
+                continue
+            paragraphs.extend([("same", line)] for line in head)
+            paragraphs.append([("gap", "…")])
+            paragraphs.extend([("same", line)] for line in tail)
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            paragraphs.extend(
+                _inline_diff(a, b) for a, b in zip(before[i1:i2], after[j1:j2], strict=True)
+            )
+        else:
+            if i2 > i1:
+                paragraphs.append(_inline_diff("\n".join(before[i1:i2]), ""))
+            if j2 > j1:
+                paragraphs.append(_inline_diff("", "\n".join(after[j1:j2])))
+    return paragraphs
+
+
+def _citation_text(row, sources) -> str:
+    source = sources.get(row.source_id)
+    name = str(source) if source else f"source #{row.source_id} (deleted)"
+    text = f"{name}, {row.locator}" if row.locator else name
+    return f"{text}\n“{row.quote}”" if row.quote else text
+
+
+def _pair_citations(before, after) -> dict[int, object]:
+    """Each row of ``after`` (by index) with its row in ``before``: the same citation, or, for
+    citations written anew (imports, restores), the one citing the same source and locator."""
+    pairs, taken = {}, set()
+    by_id = {row.id: index for index, row in enumerate(before)}
+    for index, row in enumerate(after):
+        if row.id in by_id:
+            pairs[index] = before[by_id[row.id]]
+            taken.add(by_id[row.id])
+    for key in (lambda r: (r.source_id, r.locator), lambda r: r.source_id):
+        for index, row in enumerate(after):
+            if index in pairs:
+                continue
+            for old_index, old in enumerate(before):
+                if old_index not in taken and key(old) == key(row):
+                    pairs[index] = old
+                    taken.add(old_index)
+                    break
+    return pairs
+
+
+def citation_changes(before, after) -> list[FieldChange]:
+    """What changed between two versions' citations (historical rows, in order), one change
+    per citation added, removed, edited (source, locator, quote) or moved, named by its marker:
+    "Citation [^3]: quote changed"."""
+    sources = Source.objects.in_bulk({row.source_id for row in [*before, *after]})
+    pairs = _pair_citations(before, after)
+    old_number = {id(row): number for number, row in enumerate(before, start=1)}
+    # Moved: out of the longest run that kept its order (others only shift by one).
+    paired = [index for index in range(len(after)) if index in pairs]
+    old_order = [old_number[id(pairs[index])] for index in paired]
+    kept_order = difflib.SequenceMatcher(None, old_order, sorted(old_order), autojunk=False)
+    in_order = {
+        paired[block.a + offset]
+        for block in kept_order.get_matching_blocks()
+        for offset in range(block.size)
+    }
+    changes = []
+    for index, row in enumerate(after):
+        number = index + 1
+        old = pairs.get(index)
+        text = _citation_text(row, sources)
+        if old is None:
+            changes.append(
+                FieldChange(
+                    name=f"citation-{number}",
+                    label=f"Citation [^{number}]",
+                    old="—",
+                    new=text,
+                    summary="added",
+                    words=word_diff("", text, context=0),
+                )
+            )
+            continue
+        what = [
+            f"{name} changed"
+            for name, attribute in (
+                ("source", "source_id"),
+                ("locator", "locator"),
+                ("quote", "quote"),
+            )
+            if getattr(old, attribute) != getattr(row, attribute)
+        ]
+        if index not in in_order:
+            what.append(f"moved from [^{old_number[id(old)]}]")
+        if not what:
+            continue
+        old_text = _citation_text(old, sources)
+        changes.append(
+            FieldChange(
+                name=f"citation-{number}",
+                label=f"Citation [^{number}]",
+                old=old_text,
+                new=text,
+                summary=", ".join(what),
+                words=word_diff(old_text, text) if old_text != text else [],
+            )
+        )
+    removed = {id(row) for row in pairs.values()}
+    for number, row in enumerate(before, start=1):
+        if id(row) not in removed:
+            text = _citation_text(row, sources)
+            changes.append(
+                FieldChange(
+                    name=f"citation-removed-{number}",
+                    label=f"Citation [^{number}]",
+                    old=text,
+                    new="—",
+                    summary="removed",
+                    words=word_diff(text, "", context=0),
+                )
+            )
+    return changes
 
 
 def diff_versions(old, new) -> list[FieldChange]:
@@ -203,9 +342,11 @@ def diff_versions(old, new) -> list[FieldChange]:
             old=_display(old, model_field),
             new=_display(new, model_field),
         )
-        if isinstance(model_field, models.TextField):
-            change.lines = _line_diff(before or "", after or "") or [
-                ("context", "(only spacing or line endings differ)")
+        if isinstance(model_field, models.TextField | models.CharField) and not (
+            model_field.choices or model_field.is_relation
+        ):
+            change.words = word_diff(str(before or ""), str(after or "")) or [
+                [("same", "(only spacing or line endings differ)")]
             ]
         changes.append(change)
     for m2m_field in m2m_fields(model):
@@ -219,29 +360,59 @@ def diff_versions(old, new) -> list[FieldChange]:
 
         before = sorted(label(pk) for pk in before_ids)
         after = sorted(label(pk) for pk in after_ids)
+        added = sorted(set(after) - set(before))
+        removed = sorted(set(before) - set(after))
+        summary = "; ".join(
+            part
+            for part in (
+                f"added {', '.join(added)}" if added else "",
+                f"removed {', '.join(removed)}" if removed else "",
+            )
+            if part
+        )
         changes.append(
             FieldChange(
                 name=m2m_field.name,
                 label=str(m2m_field.verbose_name),
                 old=", ".join(before) or "—",
                 new=", ".join(after) or "—",
-                lines=_line_diff("\n".join(before), "\n".join(after)),
+                summary=summary,
             )
         )
     if has_citations(model):
-        before = _citation_labels(version_citations(old))
-        after = _citation_labels(version_citations(new))
-        if before != after:
-            changes.append(
-                FieldChange(
-                    name="citations",
-                    label="citations",
-                    old="\n".join(before) or "—",
-                    new="\n".join(after) or "—",
-                    lines=_line_diff("\n".join(before), "\n".join(after)),
-                )
-            )
+        changes.extend(citation_changes(version_citations(old), version_citations(new)))
     return changes
+
+
+def change_summary(old, new) -> list[str]:
+    """One line per change from version ``old`` to ``new``: "Body", "Citation [^3]: quote
+    changed", "Topics: added Refugees"; for the list of versions."""
+    return [change.headline for change in diff_versions(old, new)]
+
+
+def restore_changes(current, record) -> list[FieldChange]:
+    """What restoring version ``record`` over version ``current`` would change: the diff between
+    them, without what a restore leaves alone (the workflow fields, links a version from before
+    link history did not record)."""
+    model = record.instance_type
+    kept = {f.name for f in restorable_fields(model)}
+    kept |= {f.name for f in m2m_fields(model) if links_recorded(record, f)}
+    return [
+        change
+        for change in diff_versions(current, record)
+        if change.name in kept or change.name.startswith("citation")
+    ]
+
+
+def marker_moves(old, new) -> dict[int, int]:
+    """[^N] of version ``old`` → the number the same citation has in version ``new``, for the
+    citations whose number changed."""
+    now = {row.id: number for number, row in enumerate(version_citations(new), start=1)}
+    return {
+        number: now[row.id]
+        for number, row in enumerate(version_citations(old), start=1)
+        if row.id in now and now[row.id] != number
+    }
 
 
 def version_label(record) -> str:

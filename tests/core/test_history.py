@@ -67,9 +67,13 @@ def test_the_diff_shows_changed_fields_and_body_lines(client, editor):
     assert set(changes) == {"title", "body", "updated_by"}
     assert changes["updated_by"].new == str(editor)
     assert (changes["title"].old, changes["title"].new) == ("Old title", "New title")
-    assert ("remove", "Line two.") in changes["body"].lines
-    assert ("add", "Line 2.") in changes["body"].lines
-    assert ("context", "Line three.") in changes["body"].lines
+    # Word by word, in the paragraph that changed, with the unchanged ones around it.
+    assert changes["body"].words == [
+        [("same", "Line one.[^1]")],
+        [("same", "Line "), ("remove", "two."), ("add", "2.")],
+        [("same", "Line three.")],
+    ]
+    assert changes["title"].words == [[("remove", "Old "), ("add", "New "), ("same", "title")]]
 
 
 def test_the_compare_page_renders_the_diff_escaped(client, editor):
@@ -81,7 +85,7 @@ def test_the_compare_page_renders_the_diff_escaped(client, editor):
     response = client.get(url, {"from": old.history_id, "to": new.history_id})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "<ins>+ &lt;script&gt;alert(1)&lt;/script&gt;</ins>" in page
+    assert '&lt;script&gt;alert(1)&lt;/script&gt;<span class="diff-sr">]</span></ins>' in page
     assert "<script>alert(1)</script>" not in page
 
 
@@ -104,8 +108,8 @@ def test_the_diff_lists_citation_changes():
         + [ArticleCitation(source=extra, locator="p. 4")],
     )
     changes = {c.name: c for c in history.diff_versions(first, versions(article)[-1])}
-    assert "citations" in changes
-    assert ("add", f"{extra}, p. 4") in changes["citations"].lines
+    assert changes["citation-2"].headline == "Citation [^2]: added"
+    assert changes["citation-2"].new == f"{extra}, p. 4"
 
 
 def test_the_history_page_lists_versions_with_compare_and_restore(client, editor):
@@ -212,13 +216,25 @@ def test_a_contributor_cannot_restore_a_published_item(client, contributor):
     assert response.status_code == 403
 
 
-def test_restore_only_accepts_post(client, editor):
-    article = ArticleFactory()
+def test_restore_shows_what_it_will_change_before_it_does(client, editor):
+    article = ArticleFactory(title="Old title")
+    first = versions(article)[0]
+    article.title = "New title"
+    article.save()
     client.force_login(editor)
-    url = reverse(
-        "admin:articles_article_history_restore", args=[article.pk, versions(article)[0].history_id]
-    )
-    assert client.get(url).status_code == 405
+    url = reverse("admin:articles_article_history_restore", args=[article.pk, first.history_id])
+
+    page = client.get(url).content.decode()
+
+    assert '<div class="module" id="restore-changes">' in page
+    assert "New " in page and "Old " in page
+    assert 'value="Restore this version"' in page
+    article.refresh_from_db()
+    assert article.title == "New title"  # nothing restored by looking
+    assert client.put(url).status_code == 405
+    assert client.post(url).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Old title"
 
 
 def test_the_old_revert_form_cannot_overwrite(client, editor):
@@ -300,7 +316,8 @@ def test_a_version_citing_a_since_deleted_source_shows_it_as_deleted():
     Source.objects.filter(pk=gone.pk).delete()
     assert [row.source_id for row in history.version_citations(old_version)] == [gone.pk]
     changes = {c.name: c for c in history.diff_versions(old_version, versions(article)[-1])}
-    assert ("remove", f"source #{gone.pk} (deleted)") in changes["citations"].lines
+    assert changes["citation-removed-1"].old == f"source #{gone.pk} (deleted)"
+    assert changes["citation-1"].summary == "added"
 
 
 def test_topic_changes_are_versions_that_diff_and_restore():

@@ -35,15 +35,25 @@ class CitationInlineFormSet(BaseInlineFormSet):
     order asked for (services.arrange_citations); the markers typed in the text follow the
     numbers the rows were shown with, and the write renumbers them to the new order."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i < self.initial_form_count():
+            # The saved rows are shown in order, so the Nth is the source of [^N].
+            form.instance.shown_number = i + 1
+            form.initial["position"] = i + 1
+        return form
+
+    def full_clean(self):
+        # The admin builds the formsets before it validates the item's form, which is where a
+        # stale save is found (VersionedFormMixin): the rows are merged now, before the forms
+        # are built from them.
         base = getattr(self.instance, "editorial_base", None)
-        if self.is_bound and base is not None:
+        if self.is_bound and base is not None and not getattr(self, "_merged", False):
+            self._merged = True
             merge_citation_rows(self, base)
-        # The saved rows are shown in order, so the Nth is the source of [^N].
-        for number, form in enumerate(self.initial_forms, start=1):
-            form.instance.shown_number = number
-            form.initial["position"] = number
+            for cached in ("forms", "management_form"):
+                self.__dict__.pop(cached, None)
+        super().full_clean()
 
     def clean(self):
         super().clean()

@@ -7,13 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+
+from karabakh_site.markdown import renumber_markers
 
 from .. import history
 from .helpers import url_name
@@ -63,11 +65,23 @@ class VersionedFormMixin(forms.ModelForm):
         }
         data = self.data.copy()
         data[self.add_prefix(VERSION_FIELD)] = str(current)
+        if int(token) in by_id:
+            self.take_their_text(data, cleaned, by_id[int(token)], by_id[current])
+        if int(token) in by_id and history.has_citations(model):
+            # The citation formset, built next, merges the other person's citation edits into
+            # this editor's rows (merge_citation_rows); the markers of this editor's text move
+            # to the numbers their citations have now.
+            base = self.instance.editorial_base = by_id[int(token)]
+            numbers = history.marker_moves(base, by_id[current])
+            for name in self.instance.markdown_fields:
+                key = self.add_prefix(name)
+                if key in data and numbers:
+                    data[key] = renumber_markers(data[key], numbers)
         self.data = data
         raise ValidationError(
             "Not saved: %(who)s saved this %(what)s after you opened it (%(when)s). What they "
-            "changed is shown below; your edits are still in the form. Merge them, then save "
-            "again to keep your version.",
+            "changed is shown below. What you had not touched now holds their version; your own "
+            "edits are still in the form. Check them, then save again to keep both.",
             code="stale",
             params={
                 "who": ", ".join(self.conflict["editors"]),
@@ -75,6 +89,22 @@ class VersionedFormMixin(forms.ModelForm):
                 "when": f"{timezone.localtime(self.conflict['at']):%d %b %Y %H:%M:%S}",
             },
         )
+
+    def take_their_text(self, data, cleaned, base, current) -> None:
+        """Text this editor left as it was in ``base`` (the version they opened) takes what the
+        other person saved (``current``), so saving again keeps both people's edits. Text both
+        changed keeps this editor's; the panel shows the other version."""
+        for model_field in history.diffable_fields(type(self.instance)):
+            name = model_field.name
+            if (
+                name not in self.fields
+                or model_field.choices
+                or not isinstance(model_field, models.CharField | models.TextField)
+            ):
+                continue
+            theirs, started = getattr(current, name), getattr(base, name)
+            if theirs != started and cleaned.get(name) == started:
+                data[self.add_prefix(name)] = theirs
 
     def keep_unchanged_values(self, cleaned):
         """Undo what the browser's round trip alone changed, so a save without edits makes no
@@ -87,6 +117,69 @@ class VersionedFormMixin(forms.ModelForm):
                 stored = getattr(self.instance, name, None)
                 if isinstance(stored, datetime.datetime) and stored.replace(microsecond=0) == value:
                     cleaned[name] = stored
+
+
+def _row(data, prefix, index) -> dict[str, str]:
+    names = ("id", "source", "locator", "quote", "position", "DELETE")
+    return {name: data.get(f"{prefix}-{index}-{name}", "") for name in names}
+
+
+def merge_citation_rows(formset, base) -> None:
+    """After a refused stale save, rebuild the submitted citation rows on the citations the
+    item has now, so saving again keeps what the other person did: a citation this editor left
+    as it was in ``base`` (the version they started from) takes its current source, locator,
+    quote and place; one this editor changed keeps their values (both changes are shown); rows
+    for citations removed since go; citations added since and this editor's new rows stay."""
+    prefix, data = formset.prefix, formset.data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return  # a tampered management form: the formset reports it
+    started = {
+        row.id: (number, row) for number, row in enumerate(history.version_citations(base), 1)
+    }
+    submitted = [_row(data, prefix, index) for index in range(total)]
+    by_id = {row["id"]: row for row in submitted if row["id"]}
+    rows = []
+    for number, citation in enumerate(formset.get_queryset(), start=1):
+        mine = by_id.get(str(citation.pk))
+        theirs = {
+            "id": str(citation.pk),
+            "source": str(citation.source_id),
+            "locator": citation.locator,
+            "quote": citation.quote,
+            "position": str(number),
+            "DELETE": "",
+        }
+        if mine is None or citation.pk not in started:
+            rows.append(theirs)
+            continue
+        was_number, was = started[citation.pk]
+        edited = (mine["source"], mine["locator"], mine["quote"]) != (
+            str(was.source_id), was.locator, was.quote,
+        ) or mine["DELETE"]  # fmt: skip
+        row = (
+            {**theirs, **{k: mine[k] for k in ("source", "locator", "quote", "DELETE")}}
+            if edited
+            else theirs
+        )
+        if mine["position"] not in ("", str(was_number)):
+            row["position"] = mine["position"]
+        rows.append(row)
+    rows += [row for row in submitted if not row["id"] and row["source"]]
+    for index in range(max(total, len(rows))):
+        for name in ("id", "source", "locator", "quote", "position", "DELETE", formset.fk.name):
+            data.pop(f"{prefix}-{index}-{name}", None)
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            if value:
+                data[f"{prefix}-{index}-{name}"] = value
+        if row["id"]:
+            data[f"{prefix}-{index}-{formset.fk.name}"] = str(formset.instance.pk)
+    initial = sum(1 for row in rows if row["id"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    data[f"{prefix}-INITIAL_FORMS"] = str(initial)
+    formset.data = data
 
 
 class EditorialAdmin(SimpleHistoryAdmin):
@@ -123,6 +216,15 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # "What changed" of each version, from the diff the compare page shows: citations,
+        # topics and related items too, not only the fields simple-history compares.
+        for record in historical_records:
+            previous = record.prev_record
+            record.editorial_changes = (
+                history.change_summary(previous, record) if previous is not None else []
+            )
 
     def _history_object(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
@@ -192,13 +294,28 @@ class EditorialAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/editorial/history_compare.html", context)
 
     def history_restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET: what a restore of the version would change, and a button to do it; POST: the
+        restore, as a new version."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         obj = self._history_object(request, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         record = get_object_or_404(obj.history.all(), history_id=version_id)
         history_url = reverse("admin:" + url_name(self.opts, "history"), args=[object_id])
+        if request.method == "GET":
+            latest = obj.history.order_by("-history_date", "-history_id").first()
+            changes = history.restore_changes(latest, record)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Restore a version: {obj}",
+                "opts": self.opts,
+                "object": obj,
+                "record": record,
+                "record_label": history.version_label(record),
+                "changes": changes,
+            }
+            return TemplateResponse(request, "admin/editorial/history_restore.html", context)
         try:
             changed = history.restore_version(obj, record, by=request.user)
         except ValidationError as error:
