@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
 from karabakh_site.core.api.conditional import ApiViewMixin
+from karabakh_site.core.api.tombstones import TombstoneView
 from karabakh_site.core.api.views import SourceViewSet, TopicViewSet
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.search import MAX_QUERY_LENGTH, search, search_kinds
@@ -124,6 +125,7 @@ router.register("topics", TopicViewSet, basename="topic")
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
+    path("tombstones/", TombstoneView.as_view(), name="tombstones"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

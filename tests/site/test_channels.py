@@ -204,7 +204,10 @@ DETAILS = [
 ]
 
 # URL patterns that carry no content of the archive's items (still checked for leaks).
-NO_CONTENT = ["robots", "healthz", "api:api-root", "api:schema", "api:docs", "api:redoc"]
+# The tombstones name removed items by slug only, never by title (the tokens checked here).
+NO_CONTENT = [
+    "robots", "healthz", "api:api-root", "api:schema", "api:docs", "api:redoc", "api:tombstones",
+]  # fmt: skip
 
 
 def pattern_names(resolver=None, namespace="") -> set[str]:
