@@ -88,9 +88,6 @@ def database_config(url: str | None) -> dict:
             "DATABASE_URL must be a postgres:// or sqlite:// URL; "
             f"{config.get('ENGINE')!r} is not supported."
         )
-    return config
-
-
     if config["ENGINE"] == "django.db.backends.postgresql":
         # A stopped or hung server must cost a request seconds, not gunicorn's 30 s timeout
         # (core.faults then answers 503). connect_timeout bounds a new connection (psycopg waits
@@ -103,6 +100,9 @@ def database_config(url: str | None) -> dict:
         if statement_ms > 0 and "statement_timeout" not in options.get("options", ""):
             extra = f"-c statement_timeout={statement_ms}"
             options["options"] = f"{options['options']} {extra}" if "options" in options else extra
+    return config
+
+
 def cache_config(url: str | None) -> dict:
     """The database cache when CACHE_URL is unset; redis://, rediss://, locmem:// or dummy://
     otherwise. The default is shared by every worker and instance on the same database (throttle
