@@ -16,13 +16,14 @@ class TimelineKind(ItemKind):
     name = "timeline"
     model = TimelineEntry
     item_columns = [
-        "slug", "title", "date", "date_precision", "end_date", "approximate", "summary",
-        "category", "key_event", "place",
+        "slug", "title", "date", "date_precision", "end_date", "end_precision", "approximate",
+        "end_approximate", "summary", "category", "key_event", "place",
     ]  # fmt: skip
     item_converters = {
         "date": to_date,
         "end_date": to_date,
         "approximate": to_bool,
+        "end_approximate": to_bool,
         "key_event": to_bool,
     }
     demo_file = "timeline.json"
@@ -48,13 +49,18 @@ class TimelineKind(ItemKind):
             if values["place"] is None:
                 errors.append(f"unknown place slug: {place_slug}")
         values["date_precision"] = values.get("date_precision") or "day"
+        # Files from before the end had its own precision and "approximate": the start's.
+        values["end_precision"] = values.get("end_precision") or ""
+        if row.get("end_approximate") in (None, ""):
+            values["end_approximate"] = None
         return values
 
     def normalise(self, item):
+        item.settle_end()
         if item.date and item.date_precision in dict(item.Precision.choices):
             item.date = dates.normalise(item.date, item.date_precision)
-            if item.end_date:
-                item.end_date = dates.normalise(item.end_date, item.date_precision)
+            if item.end_date and item.end_precision in dict(item.Precision.choices):
+                item.end_date = dates.normalise(item.end_date, item.end_precision)
 
     def load_demo_references(self, loader):
         # Places are not importable (an editor adds one in the admin), so the demo's come from a

@@ -85,6 +85,22 @@ class TimelineEntry(Publishable):
     approximate = models.BooleanField(
         default=False, help_text="The date is uncertain or disputed; shown as “c.”."
     )
+    # Each end of a range has its own precision and certainty: "1988 – May 1994", "c. 1988 – 1994".
+    # Left blank (None), an end takes the start's, filled in on save: writers that never name
+    # them (older files, API clients, code) keep meaning what they meant.
+    end_precision = models.CharField(
+        max_length=5,
+        choices=Precision.choices,
+        blank=True,
+        default="",
+        help_text="Blank: the start's precision.",
+    )
+    end_approximate = models.BooleanField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text="The end date is uncertain or disputed; shown as “c.”. Blank: as the start.",
+    )
     summary = models.TextField(help_text="Markdown. [^1] marks a claim with the first citation.")
     summary_html = models.TextField(editable=False, blank=True)
     category = models.CharField(max_length=12, choices=Category.choices)
@@ -147,29 +163,52 @@ class TimelineEntry(Publishable):
     @property
     def display_date(self) -> str:
         return dates.format_span(
-            self.date, self.end_date, self.date_precision, approximate=self.approximate
+            self.date,
+            self.end_date,
+            self.date_precision,
+            approximate=self.approximate,
+            end_precision=self.end_precision or self.date_precision,
+            end_approximate=(
+                self.approximate if self.end_approximate is None else self.end_approximate
+            ),
         )
 
     def clean(self):
         super().clean()
-        precision = self.date_precision
         if (
             self.date
             and self.end_date
-            and dates.normalise(self.end_date, precision) <= dates.normalise(self.date, precision)
+            and dates.normalise(self.end_date, self.end_precision or self.date_precision)
+            <= dates.normalise(self.date, self.date_precision)
         ):
             raise ValidationError({"end_date": "The end date must be after the start date."})
 
+    def settle_end(self) -> None:
+        """An end left blank takes the start's precision and certainty (as does a missing end,
+        so nothing differs unseen). Writers that compare before saving (imports) call it too."""
+        if not self.end_date:
+            self.end_precision, self.end_approximate = self.date_precision, self.approximate
+        if not self.end_precision:
+            self.end_precision = self.date_precision
+        if self.end_approximate is None:
+            self.end_approximate = self.approximate
+
     def save(self, *args, **kwargs):
         self.date = dates.normalise(self.date, self.date_precision)
+        self.settle_end()
         if self.end_date:
-            self.end_date = dates.normalise(self.end_date, self.date_precision)
+            self.end_date = dates.normalise(self.end_date, self.end_precision)
         self.period_start = self.date
-        self.period_end = dates.period_end(self.end_date or self.date, self.date_precision)
+        self.period_end = (
+            dates.period_end(self.end_date, self.end_precision)
+            if self.end_date
+            else dates.period_end(self.date, self.date_precision)
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
-                *update_fields, "date", "end_date", "period_start", "period_end"
+                *update_fields, "date", "end_date", "period_start", "period_end", "end_precision",
+                "end_approximate",
             }  # fmt: skip
         super().save(*args, **kwargs)
 

@@ -58,8 +58,8 @@ class TimelineEntryListSerializer(StrictModelSerializer):
         model = TimelineEntry
         fields = [
             "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
-            "approximate", "display_date", "category", "key_event", "place", "topics", "status",
-            "publish_at", "updated_at",
+            "end_precision", "approximate", "end_approximate", "display_date", "category",
+            "key_event", "place", "topics", "status", "publish_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -94,7 +94,8 @@ class TimelineEntrySerializer(PublishableSerializer):
         model = TimelineEntry
         fields = [
             "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
-            "approximate", "display_date", "summary", "summary_html", "category", "key_event",
+            "end_precision", "approximate", "end_approximate", "display_date", "summary",
+            "summary_html", "category", "key_event",
             "place", "place_slug", "topics", "related_articles", "citations",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
@@ -171,7 +172,7 @@ def timelinejs_data(entries, *, request) -> dict:
         }
         if entry.end_date:
             event["end_date"] = _timelinejs_date(
-                entry.end_date, entry.date_precision, entry.display_date
+                entry.end_date, entry.end_precision, entry.display_date
             )
         events.append(event)
     return {

@@ -97,7 +97,7 @@ def event(request, entry, *, with_context: bool = True) -> dict:
         data = {"@context": "https://schema.org", **data}
         data["citation"] = [source_citation(c.source) for c in entry.citations.all()]
     if entry.end_date:
-        data["endDate"] = iso_at_precision(entry.end_date, entry.date_precision)
+        data["endDate"] = iso_at_precision(entry.end_date, entry.end_precision)
     if entry.place:
         place = {"@type": "Place", "name": entry.place.display_name}
         if entry.place.latitude is not None and entry.place.longitude is not None:
