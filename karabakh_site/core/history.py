@@ -44,7 +44,8 @@ class FieldChange:
 
     @property
     def headline(self) -> str:
-        return f"{self.label}: {self.summary}" if self.summary else self.label
+        label = self.label[:1].upper() + self.label[1:]
+        return f"{label}: {self.summary}" if self.summary else label
 
 
 def has_citations(model) -> bool:
@@ -166,7 +167,9 @@ def _display(record, model_field) -> str:
     return str(value)
 
 
-_WORD = re.compile(r"\S+\s*|\s+")
+# Words and runs of punctuation, each with the spaces after it: "p. 12," changes as "12,"
+# would not show which part changed.
+_WORD = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
 
 
 def _inline_diff(old: str, new: str) -> list[tuple[str, str]]:
