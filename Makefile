@@ -80,6 +80,12 @@ bench: install
 loadtest: install
 	$(PY) tests/bench/loadtest.py
 
+# Faults check (docs/operations.md): a PostgreSQL and a Redis of its own (never the machine's)
+# stopped, restarted and frozen under gunicorn; prints each answer's time, non-zero on a miss.
+.PHONY: faults
+faults: install
+	$(PY) tests/faults/faults.py $(FAULTS_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
