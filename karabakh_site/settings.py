@@ -373,6 +373,45 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+# Email (the editorial workflow's notices, core/notify.py) -----------------------------------
+# DJANGO_EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465
+# (TLS), or console:// (printed). Unset: the console in debug, and SMTP to localhost:25 otherwise.
+def email_config(url: str | None) -> dict:
+    if not url:
+        backend = "console" if DEBUG else "smtp"
+        return {"EMAIL_BACKEND": f"django.core.mail.backends.{backend}.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMAIL_URL must start with smtp://, smtps:// or console://, got {url!r}."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"DJANGO_EMAIL_URL has a bad port: {url!r}.") from None
+    from urllib.parse import unquote
+
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp" and bool(parts.username),
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
+globals().update(email_config(os.environ.get("DJANGO_EMAIL_URL", "").strip() or None))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or (
+    "Karabakh Archive <archive@localhost>"
+)
+# The site's address, for links in emails ("https://archive.example.org"); empty: paths only.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+
 
 # API (/api/v1/, see docs/api.md) ------------------------------------------------------------
 # Anonymous clients are limited per IP address; a rate is "<number>/<second|minute|hour|day>".

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from karabakh_site.markdown import renumber_markers
 
+from . import notify
 from .models import Publishable, WorkflowEvent
 from .permissions import PUBLIC_STATUSES
 from .publishing import (
@@ -53,7 +54,7 @@ def record_transition(item: Publishable, from_status: str, *, by=None, comment: 
     """Log a status change of ``item`` (nothing is logged when the status did not change)."""
     if from_status == item.status:
         return
-    WorkflowEvent.objects.create(
+    event = WorkflowEvent.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         from_status=from_status,
@@ -61,6 +62,8 @@ def record_transition(item: Publishable, from_status: str, *, by=None, comment: 
         by=by,
         comment=comment,
     )
+    # Whoever the move concerns hears of it (after commit): editors, the submitter, the author.
+    notify.workflow_move(item, event)
 
 
 def workflow_events(item: Publishable):

@@ -1,0 +1,107 @@
+"""Email the people a workflow move concerns, through Django's email backend (the console in
+development, SMTP from settings in production): a submission to the editors who may publish the
+item, a return to whoever submitted it (with the editor's comment), a publication to its author.
+Sent after the move's transaction commits, so a refused or rolled-back move tells nobody, and a
+mail server that fails is logged, never the editor's error."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+
+from .models import Publishable, WorkflowEvent
+from .permissions import permission_name
+
+logger = logging.getLogger(__name__)
+Status = Publishable.Status
+
+
+def workflow_move(item: Publishable, event: WorkflowEvent) -> None:
+    """Queue the email of one logged move (record_transition calls it)."""
+    messages = _messages(item, event)
+    if messages:
+        transaction.on_commit(lambda: _send(messages))
+
+
+def _messages(item, event) -> list[tuple[str, str, list[str]]]:
+    kind = item._meta.verbose_name
+    link = _admin_link(item)
+    by = event.by.get_username() if event.by else "the system"
+    if event.to_status == Status.IN_REVIEW:
+        to = _editors(type(item), exclude=event.by)
+        subject = f"For review: {kind} “{item}”"
+        body = f"{by} submitted the {kind} “{item}” for review.\n\n{link}\n"
+    elif event.from_status == Status.IN_REVIEW and event.to_status == Status.DRAFT:
+        to = _addresses([_submitter(item) or item.created_by], exclude=event.by)
+        subject = f"Returned to you: {kind} “{item}”"
+        body = (
+            f"{by} returned the {kind} “{item}” to draft with this comment:\n\n"
+            f"{event.comment}\n\n{link}\n"
+        )
+    elif event.to_status == Status.PUBLISHED:
+        to = _addresses([item.created_by], exclude=event.by)
+        subject = f"Published: {kind} “{item}”"
+        body = f"{by} published the {kind} “{item}”.\n\n{link}\n"
+    else:
+        return []
+    return [(f"[Karabakh Archive] {subject}", body, to)] if to else []
+
+
+def _send(messages) -> None:
+    for subject, body, to in messages:
+        try:
+            send_mail(subject, body, None, to)
+        except Exception:  # A mail server's failure is logged; the move is done and stays done.
+            logger.exception("Could not send the workflow email %r to %s", subject, to)
+
+
+def _admin_link(item) -> str:
+    meta = item._meta
+    try:
+        path = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+    except NoReverseMatch:
+        return ""
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _submitter(item):
+    """Who last submitted ``item`` for review, from the workflow log (not whoever last saved)."""
+    event = (
+        WorkflowEvent.objects.filter(
+            content_type__app_label=item._meta.app_label,
+            content_type__model=item._meta.model_name,
+            object_id=item.pk,
+            to_status=Status.IN_REVIEW,
+        )
+        .select_related("by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.by if event else None
+
+
+def _addresses(users, *, exclude=None) -> list[str]:
+    return sorted(
+        {
+            user.email
+            for user in users
+            if user is not None and user.is_active and user.email and user != exclude
+        }
+    )
+
+
+def _editors(model, *, exclude=None) -> list[str]:
+    app_label, codename = permission_name(model, "publish").split(".", 1)
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    who = Q(is_superuser=True)
+    if permission is not None:
+        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    users = get_user_model().objects.filter(who, is_active=True).exclude(email="").distinct()
+    return _addresses(users, exclude=exclude)
