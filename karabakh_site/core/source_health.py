@@ -32,6 +32,9 @@ class CheckResult:
     status: str  # Source.UrlStatus value, or "" when the URL was not checked
     detail: str
     final_url: str = ""
+    # Whether a server answered (any HTTP status, or a redirect loop). Without an answer (no
+    # network, DNS failure, timeout) the check says nothing about the page or when it was seen.
+    answered: bool = False
 
     @property
     def redirected(self) -> bool:
@@ -70,7 +73,9 @@ async def _check_one(client, semaphore, source_id: int, url: str) -> CheckResult
         except httpx.TimeoutException:
             return CheckResult(source_id, url, Source.UrlStatus.UNKNOWN, "timed out")
         except httpx.TooManyRedirects:
-            return CheckResult(source_id, url, Source.UrlStatus.DEAD, "too many redirects")
+            return CheckResult(
+                source_id, url, Source.UrlStatus.DEAD, "too many redirects", answered=True
+            )
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             # No answer from the server (DNS failure, refused or dropped connection, broken TLS)
             # says nothing about the page: a machine without network must not mark every source
@@ -78,7 +83,14 @@ async def _check_one(client, semaphore, source_id: int, url: str) -> CheckResult
             reason = type(error).__name__
             return CheckResult(source_id, url, Source.UrlStatus.UNKNOWN, f"unreachable ({reason})")
     status, detail = _judge(response)
-    return CheckResult(source_id, url, status, detail, final_url=str(response.url))
+    return CheckResult(source_id, url, status, detail, final_url=str(response.url), answered=True)
+
+
+def network_looks_down(results: Iterable[CheckResult]) -> bool:
+    """Whether every URL that was fetched went unanswered: then the fault is most likely this
+    machine's network, not the sources."""
+    fetched = [result for result in results if result.status]
+    return bool(fetched) and not any(result.answered for result in fetched)
 
 
 def check_urls(
@@ -113,9 +125,11 @@ def check_urls(
 
 
 def record_results(results: Iterable[CheckResult]) -> int:
-    """Store each checked source's status and check time; returns how many statuses changed."""
+    """Store each answered source's status and check time; returns how many statuses changed.
+    A source no server answered for keeps its status and its "last checked" time, so a run
+    without network neither marks sources unknown nor empties the "never checked" filter."""
     now = timezone.now()
-    checked = {result.source_id: result for result in results if result.status}
+    checked = {result.source_id: result for result in results if result.status and result.answered}
     changed = 0
     # The API shows last_checked_at, and update() sends no signals: tell the content clock.
     with changes.recording():

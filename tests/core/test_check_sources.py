@@ -1,6 +1,7 @@
 """check_sources against a local HTTP server started here: live, dead, redirecting and slow URLs.
 Never the internet."""
 
+import datetime
 import socket
 import threading
 import time
@@ -9,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from karabakh_site.core import source_health
 from karabakh_site.core.admin import SourceAdmin
@@ -135,9 +137,10 @@ def test_it_records_each_sources_status_and_check_time(sources, capsys):
         "refused": Status.UNKNOWN,
         "ftp": Status.UNKNOWN,
     }
+    # Only an answer is a check: a timeout or a refused connection stamps no "last checked".
     checked = Source.objects.filter(last_checked_at__isnull=False)
     assert set(checked.values_list("pk", flat=True)) == {
-        s.pk for name, s in sources.items() if name != "ftp"
+        s.pk for name, s in sources.items() if name not in {"ftp", "slow", "refused"}
     }
 
 
@@ -206,14 +209,48 @@ def test_bad_options_are_refused():
             call_command("check_sources", "--timeout", timeout)
 
 
-def test_a_host_that_cannot_be_resolved_is_unknown_not_dead(db):
+def test_a_host_that_cannot_be_resolved_is_not_marked_dead_or_checked(server):
     source = SourceFactory(url="http://no-such-host.invalid/report", url_status=Status.LIVE)
+    SourceFactory(url=f"{server}/live")
 
     call_command("check_sources", "--timeout", "2")
 
     source.refresh_from_db()
-    assert source.url_status == Status.UNKNOWN
-    assert source.last_checked_at is not None
+    assert source.url_status == Status.LIVE
+    assert source.last_checked_at is None
+
+
+def test_without_network_it_says_so_and_stamps_nothing(db, capsys):
+    earlier = timezone.now() - datetime.timedelta(days=7)
+    unreachable = [
+        SourceFactory(url="http://no-such-host.invalid/a", url_status=Status.LIVE),
+        SourceFactory(url=f"http://127.0.0.1:{closed_port()}/b"),
+    ]
+    Source.objects.filter(pk=unreachable[0].pk).update(last_checked_at=earlier)
+
+    with pytest.raises(CommandError, match="the network looks down"):
+        call_command("check_sources", "--timeout", "2")
+
+    assert dict(Source.objects.values_list("pk", "last_checked_at")) == {
+        unreachable[0].pk: earlier,
+        unreachable[1].pk: None,
+    }
+    assert Source.objects.get(pk=unreachable[0].pk).url_status == Status.LIVE
+
+
+def test_the_admin_check_says_when_the_network_looks_down(client, editor):
+    source = SourceFactory(url=f"http://127.0.0.1:{closed_port()}/x")
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:core_source_changelist"),
+        {"action": "check_links", "_selected_action": [source.pk]},
+        follow=True,
+    )
+
+    assert "the network looks down" in response.content.decode()
+    source.refresh_from_db()
+    assert source.last_checked_at is None
 
 
 def test_the_admin_lists_dead_sources_without_an_archived_copy(client, editor):

@@ -171,6 +171,14 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
         results = source_health.check_urls(
             [(source.pk, source.url) for source in sources], concurrency=10, timeout=5
         )
+        if source_health.network_looks_down(results):
+            self.message_user(
+                request,
+                "No server answered: the network looks down from the server. Nothing was "
+                "recorded; try again later.",
+                messages.ERROR,
+            )
+            return
         source_health.record_results(results)
         by_status = {}
         for result in results:

@@ -3,8 +3,10 @@
     manage.py check_sources [--dry-run] [--concurrency 10] [--timeout 10] [--status dead]
 
 Records each source's URL status (live; dead when the server answers 404, 410 and the like;
-unknown when it timed out, could not be reached, or the server asked to try later) and the time it
-was checked. Only http and https URLs are fetched.
+unknown when the server asked to try later) and the time it was checked. A URL no server answered
+(timed out, unreachable) is reported but not recorded; when none answered at all the network
+looks down: the command says so, records nothing and exits with an error.
+Only http and https URLs are fetched.
 """
 
 import argparse
@@ -59,8 +61,15 @@ class Command(BaseCommand):
                 timeout=timeout,
                 on_result=lambda result: bar.update(),
             )
-        changed = 0 if dry_run else source_health.record_results(results)
+        offline = source_health.network_looks_down(results)
+        changed = 0 if dry_run or offline else source_health.record_results(results)
         self.report(results, by_id, changed=changed, dry_run=dry_run, verbosity=verbosity)
+        if offline:
+            raise CommandError(
+                f"No server answered any of the {sum(1 for r in results if r.status)} URLs "
+                "checked: the network looks down from here. Nothing was recorded; run it again "
+                "when this machine can reach the web."
+            )
 
     def report(self, results, by_id, *, changed, dry_run, verbosity):
         dead = [r for r in results if r.status == Source.UrlStatus.DEAD]
