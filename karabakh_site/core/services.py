@@ -478,10 +478,17 @@ def write_item(
     comment: str = "",
     change_reason: str | None = None,
     as_recorded: bool = False,
+    markers_from=None,
 ) -> bool:
     """Check and save one write of ``item`` (see ItemWrite); returns whether anything was
     written. Raises ValidationError before anything is written."""
-    write = ItemWrite(item, citations=citations, status=status, as_recorded=as_recorded)
+    write = ItemWrite(
+        item,
+        citations=citations,
+        status=status,
+        as_recorded=as_recorded,
+        markers_from=markers_from,
+    )
     write.check()
     return write.save(by=by, relations=relations, comment=comment, change_reason=change_reason)
 

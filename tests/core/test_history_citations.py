@@ -104,3 +104,26 @@ def test_one_admin_save_of_text_and_citations_is_one_version_listing_both(client
     assert sorted(last_changes(article)) == sorted(
         ["Title", "Updated by", "Citation [^2]: quote changed"]
     )
+
+
+def test_a_source_history_page_says_what_each_version_changed(client, editor):
+    source = SourceFactory(title="Right title")
+    source.title = "Wrong title"
+    source.save()
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:core_source_history", args=[source.pk]))
+
+    assert response.status_code == 200
+    assert "<li>Title</li>" in response.content.decode()
+
+
+def test_timeline_markers_follow_a_reorder_too():
+    from tests.factories import TimelineEntryFactory
+
+    entry = TimelineEntryFactory(summary="First.[^1] Second.[^2]", citations=2)
+    first, second = entry.citations.all()
+    services.write_item(entry, citations=[second, first], markers_from=[first, second])
+    entry.refresh_from_db()
+    assert entry.summary == "First.[^2] Second.[^1]"
+    assert [c.pk for c in entry.citations.all()] == [second.pk, first.pk]
