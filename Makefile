@@ -38,7 +38,7 @@ run: export DJANGO_DEBUG ?= true
 run: install $(ENV_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --site-url http://127.0.0.1:$(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests' page checkers (axe-core, the Nu HTML checker), installed when npm exists.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -16,7 +17,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("karabakh_site.api")),
-    path("admin/", admin.site.urls),
+    # DJANGO_ADMIN_URL, "admin/" unless set (validated in settings).
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler400 = "karabakh_site.views.bad_request_page"

@@ -5,9 +5,10 @@ Starts services of its own, on ports of its own, in a temporary directory: a Pos
 (initdb with the machine's PostgreSQL binaries, run as the postgres user when this runs as root),
 a redis-server, and gunicorn with `make serve`'s settings (DEBUG off, 2 workers). The machine's
 shared PostgreSQL (5432) and Redis (6379) are never touched. Then, in turn: Redis stopped and
-back; PostgreSQL stopped and back; PostgreSQL frozen with SIGSTOP (every process of the cluster,
-as a paused VM or a hung disk would) and thawed with SIGCONT. Prints each answer and its time,
-and exits non-zero when a target (docs/operations.md) is missed. Not collected by pytest.
+back; Redis frozen with SIGSTOP and thawed; PostgreSQL stopped and back; PostgreSQL frozen with
+SIGSTOP (every process of the cluster, as a paused VM or a hung disk would) and thawed with
+SIGCONT. Prints each answer and its time, and exits non-zero when a target (docs/operations.md)
+is missed. Not collected by pytest.
 """
 
 import argparse
@@ -314,6 +315,16 @@ def main() -> int:
         check.note("Redis back", "healthz cache ok after", took, took <= RECOVERY_TARGET,
                    f"<= {RECOVERY_TARGET:g}s")  # fmt: skip
         check.all("Redis back", expect=200, cache="ok")
+
+        print("== Redis frozen (SIGSTOP)", flush=True)
+        os.kill(services.redis.pid, signal.SIGSTOP)
+        try:
+            check.all("Redis frozen", expect=200, cache="degraded")
+        finally:
+            os.kill(services.redis.pid, signal.SIGCONT)
+        took = wait_for(lambda: _cache_ok(services.base), 60, "the cache never came back")
+        check.note("Redis thawed", "healthz cache ok after", took, took <= RECOVERY_TARGET,
+                   f"<= {RECOVERY_TARGET:g}s")  # fmt: skip
 
         print("== PostgreSQL stopped", flush=True)
         services.pg_stop()

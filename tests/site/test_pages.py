@@ -91,13 +91,16 @@ def test_the_canonical_url_drops_filters_but_keeps_the_page(client):
     assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
 
 
-def test_robots_txt_names_the_sitemap(client):
+def test_robots_txt_names_the_sitemap_and_not_the_admin(client):
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.text
-    assert "Disallow: /admin/" in response.text
+    assert "Disallow: /search/" in response.text
+    # robots.txt is public: naming the admin's address would hand it to every scanner.
+    assert reverse("admin:index") not in response.text
+    assert "admin" not in response.text.lower()
 
 
 def test_the_sitemap_lists_published_pages_with_lastmod_and_nothing_else(client, archive):

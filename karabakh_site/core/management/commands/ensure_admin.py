@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-admin-password"
 
@@ -20,9 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
-        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served; the admin's path (DJANGO_ADMIN_URL) is added to it.",
+        )
 
-    def handle(self, *args, username, url, **options):
+    def handle(self, *args, username, site_url, **options):
+        url = site_url.rstrip("/") + reverse("admin:index")
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or self.stored_password()
         User = get_user_model()
         user = User.objects.filter(username=username).first() or User(username=username)
