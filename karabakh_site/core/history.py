@@ -129,7 +129,16 @@ def latest_version_id(obj) -> int | None:
 
 
 def version_citations(record) -> list:
-    """The citations (historical rows, in order) the item had in version ``record``."""
+    """The citations (historical rows, in order) the item had in version ``record``; kept on
+    the record, so a list of versions diffed in pairs reads each version's citations once."""
+    cached = getattr(record, "_version_citations", None)
+    if cached is not None:
+        return cached
+    record._version_citations = _read_version_citations(record)
+    return record._version_citations
+
+
+def _read_version_citations(record) -> list:
     model = record.instance_type
     citation_model = model.citations.rel.related_model
     item_key = f"{citation_model.item_field_name()}_id"

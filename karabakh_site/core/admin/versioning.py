@@ -190,6 +190,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
     """
 
     change_form_template = "admin/editorial/change_form.html"
+    # Each row of the history says what changed, which costs a diff (a few queries) per row.
+    history_list_per_page = 25
     object_history_template = "admin/editorial/object_history.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -220,8 +222,10 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # "What changed" of each version, from the diff the compare page shows: citations,
         # topics and related items too, not only the fields simple-history compares.
-        for record in historical_records:
-            previous = record.prev_record
+        records = list(historical_records)  # newest first
+        for index, record in enumerate(records):
+            # The next row of the page is the version before; only the last row looks it up.
+            previous = records[index + 1] if index + 1 < len(records) else record.prev_record
             record.editorial_changes = (
                 history.change_summary(previous, record) if previous is not None else []
             )
