@@ -464,6 +464,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A timeline entry's start and end precision share one choice set: one schema enum for both
+    # (check --deploy warns on two names for it otherwise).
+    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "timeline.models.TimelineEntry.Precision"},
 }
 
 # Any origin may read the API; no cookies, no cross-origin writes (browsers preflight them and

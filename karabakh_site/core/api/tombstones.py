@@ -135,7 +135,8 @@ class TombstoneView(ApiViewMixin, GenericAPIView):
             ),
             OpenApiParameter(
                 "kind",
-                {"type": "string", "enum": sorted(kind.name for kind in content_kinds())},
+                OpenApiTypes.STR,
+                enum=sorted(kind.name for kind in content_kinds()),
                 many=True,
                 explode=True,
                 description="Only these kinds (repeat the parameter for several).",
