@@ -18,6 +18,19 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
     verbose_name = "public correction"
 
+    def has_change_permission(self, request, obj=None):
+        # A correction, once saved, is part of the public record: it is read, not rewritten or
+        # deleted in place (a later correction corrects it).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "articles.add_correction"
+        )
+
     def has_add_permission(self, request, obj=None):
         return (
             obj is not None
@@ -29,15 +42,15 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(ImportExportMixin, PublishableAdmin):
     import_kind = "articles"
-    list_display = [
-        "title", "status_label", "live", "publish_at", "citation_count", "updated_at",
-    ]  # fmt: skip
+    # Few enough columns to fit 1280 px with the sidebar filters: the title, its state, sources.
+    list_display = ["title", "status_label", "live", "citation_count", "updated_at"]
     list_filter = [*PublishableAdmin.list_filter, ("publish_at", admin.DateFieldListFilter)]
     list_select_related = ["updated_by"]
     search_fields = ["title", "standfirst", "body", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
-    inlines = [ArticleCitationInline, CorrectionInline]
+    # Corrections above the citations: a long article has dozens of citation rows.
+    inlines = [CorrectionInline, ArticleCitationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "topics"]}),
         PublishableAdmin.publishing_fieldset,

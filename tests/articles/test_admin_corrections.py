@@ -86,3 +86,25 @@ def test_the_updated_on_date_follows_the_latest_correction():
 
 def test_an_unpublished_article_without_corrections_has_no_updated_on_date():
     assert ArticleFactory(status=Publishable.Status.DRAFT).updated_on is None
+
+
+def test_past_corrections_are_read_only_and_shown_above_the_citations(client, editor):
+    from tests.core.test_admin_publishing import submitted
+
+    article = ArticleFactory(status=Publishable.Status.PUBLISHED)
+    old = CorrectionFactory(article=article, date=datetime.date(2026, 1, 5), text="As it was.")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    page = client.get(url).content.decode()
+
+    assert page.index('id="corrections-group"') < page.index('id="citations-group"')
+    assert "As it was." in page
+    assert 'name="corrections-0-text"' not in page
+    assert 'name="corrections-0-DELETE"' not in page
+    # A hand-made post that tries to rewrite or delete it changes nothing.
+    data = submitted(client.get(url), type(article))
+    data.update({"corrections-0-id": str(old.pk), "corrections-0-text": "Rewritten.",
+                 "corrections-0-DELETE": "on"})  # fmt: skip
+    client.post(url, data)
+    old.refresh_from_db()
+    assert old.text == "As it was."

@@ -204,3 +204,28 @@ def test_the_preview_banner_names_the_items_state(client, editor, status, publis
     page = client.get(item.get_absolute_url()).content.decode()
     assert expected in page
     assert status != Status.WITHDRAWN or "cannot see this yet" not in page
+
+
+def test_the_text_preview_renders_unsaved_markdown_and_saves_nothing(client, editor):
+    item = ArticleFactory(status=Status.DRAFT, body="Saved body.[^1]")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_text_preview", args=[item.pk])
+    assert 'formaction="' + url in client.get(change_url(item)).content.decode()
+
+    response = client.post(url, {"body": "## Heading\n\nTyped *now*.[^1]<script>x()</script>"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>Heading</h2>" in page
+    assert "<em>now</em>" in page
+    assert "<script>x()" not in page
+    item.refresh_from_db()
+    assert item.body == "Saved body.[^1]"
+    assert client.get(url).status_code == 405
+
+
+def test_the_text_preview_is_for_staff_who_may_see_the_item(client, db):
+    item = ArticleFactory(status=Status.DRAFT)
+    url = reverse("admin:articles_article_text_preview", args=[item.pk])
+    response = client.post(url, {"body": "x"})
+    assert response.status_code == 302  # to the login page

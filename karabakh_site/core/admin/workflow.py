@@ -11,8 +11,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .. import services
 from ..models import Publishable
@@ -127,6 +129,11 @@ class WorkflowMixin:
                 self.admin_site.admin_view(self.workflow_view),
                 name=url_name(self.opts, "workflow"),
             ),
+            path(
+                "<path:object_id>/preview-text/",
+                self.admin_site.admin_view(self.text_preview_view),
+                name=url_name(self.opts, "text_preview"),
+            ),
             *super().get_urls(),
         ]
 
@@ -170,10 +177,42 @@ class WorkflowMixin:
             "workflow_asked": request.POST.get("_workflow", ""),
             "workflow_comment": request.POST.get("_workflow_comment", ""),
             "workflow_events": services.workflow_events(obj)[:10],
+            "text_preview_url": reverse(
+                "admin:" + url_name(self.opts, "text_preview"), args=[obj.pk]
+            ),
             "schedule_state": self.schedule_state(obj),
             "preview_url": obj.get_absolute_url(),
             "is_live": obj.is_published,
         }
+
+    def text_preview_view(self, request, object_id):
+        """The Markdown fields as posted by the change form (its "Preview the text" button opens
+        this in a new tab), rendered and sanitised as they will be stored: a preview of unsaved
+        edits without JavaScript, which saves nothing."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}”.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+
+        fields = []
+        for name in obj.markdown_fields:
+            text = request.POST.get(name, getattr(obj, name))[:MAX_MARKDOWN_LENGTH]
+            label = obj._meta.get_field(name).verbose_name
+            # Sanitised by the renderer's allow-list, as the stored HTML is.
+            html = mark_safe(render_markdown(text, anchor_prefix=obj.citation_anchor_prefix))
+            fields.append((label, html))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview of the text: {obj}",
+            "opts": self.opts,
+            "original": obj,
+            "fields": fields,
+        }
+        return TemplateResponse(request, "admin/editorial/text_preview.html", context)
 
     def workflow_view(self, request, object_id):
         if request.method != "POST":

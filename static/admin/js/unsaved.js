@@ -14,7 +14,11 @@
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);
     // Saving (any submit button, the workflow moves included) is not leaving the edits behind.
-    form.addEventListener("submit", function () { dirty = false; });
+    // (The text preview opens in a new tab and saves nothing: the edits are still unsaved.)
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      if (!(submitter && submitter.formTarget === "_blank")) { dirty = false; }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (!dirty) { return undefined; }
       event.preventDefault();
