@@ -191,7 +191,11 @@ def test_withdrawing_in_the_api_is_logged_as_in_the_admin(client, as_editor, edi
 
     client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "withdraw_selected", "_selected_action": [in_admin.pk]},
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [in_admin.pk],
+            "confirm_withdraw": "yes",
+        },
     )
     as_editor.patch(detail("api"), {"status": "withdrawn"}, format="json")
 

@@ -195,6 +195,10 @@ def test_the_withdraw_action_takes_items_off_the_site(client, editor):
     client.force_login(editor)
     client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "withdraw_selected", "_selected_action": [article.pk]},
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [article.pk],
+            "confirm_withdraw": "yes",
+        },
     )
     assert not Article.objects.published().exists()

@@ -229,3 +229,23 @@ def test_the_text_preview_is_for_staff_who_may_see_the_item(client, db):
     url = reverse("admin:articles_article_text_preview", args=[item.pk])
     response = client.post(url, {"body": "x"})
     assert response.status_code == 302  # to the login page
+
+
+def test_the_withdraw_action_asks_before_taking_items_down(client, editor):
+    item = ArticleFactory(title="Still up")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_changelist")
+
+    asked = client.post(url, {"action": "withdraw_selected", "_selected_action": [item.pk]})
+
+    assert asked.status_code == 200
+    assert "Withdraw these items?" in asked.content.decode()
+    assert "Still up" in asked.content.decode()
+    item.refresh_from_db()
+    assert item.is_published
+    client.post(
+        url,
+        {"action": "withdraw_selected", "_selected_action": [item.pk], "confirm_withdraw": "yes"},
+    )
+    item.refresh_from_db()
+    assert item.status == Status.WITHDRAWN

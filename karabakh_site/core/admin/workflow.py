@@ -8,6 +8,7 @@ standfirst typed a moment before. workflow_view() moves a saved item without its
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -278,6 +279,16 @@ class WorkflowMixin:
 
     @admin.action(description="Withdraw selected items", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
+        # Like Django's "delete selected": a page that names what will come down, then the move.
+        if request.POST.get("confirm_withdraw") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Withdraw these items?",
+                "opts": self.opts,
+                "items": list(queryset),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/editorial/withdraw_selected.html", context)
         withdrawn = [services.withdraw(item, by=request.user) for item in queryset]
         self.message_user(
             request,
