@@ -75,6 +75,12 @@ def test_adding_moving_and_removing_citations_keeps_every_marker_on_its_source(
     page.locator(".select2-container--open .select2-search__field").fill("Appended in the browser")
     page.locator(".select2-results__option", has_text="Appended in the browser test").click()
     new_row.locator(f"input[name='citations-{total}-locator']").fill("p. 99")
+    # The new row's buttons work too: moved above the last citation, it takes that number.
+    new_row.locator("button.citation-move-up").click()
+    assert new_row.locator("input.citation-position").input_value() == str(total)
+    assert page.locator(f"input[name='citations-{total - 1}-position']").input_value() == (
+        str(total + 1)
+    )
 
     # Move the tenth citation up one place with its button (the script renumbers the rows).
     page.locator("#citations-9 button.citation-move-up").click()
@@ -90,7 +96,8 @@ def test_adding_moving_and_removing_citations_keeps_every_marker_on_its_source(
     expected = list(before)
     if removed in cited:
         page.locator("[name='_save']").first.click()
-        assert f"[^{removed}] cites the citation you are removing" in page.content()
+        refusal = page.get_by_text(f"[^{removed}] cites the citation you are removing")
+        refusal.first.wait_for()
         page.locator(f"input[name='citations-{removed - 1}-DELETE']").check()
         page.locator("#id_body").evaluate(
             "(el, marker) => { el.value = el.value.split(marker).join(''); }", f"[^{removed}]"
@@ -104,6 +111,6 @@ def test_adding_moving_and_removing_citations_keeps_every_marker_on_its_source(
 
     article.refresh_from_db()
     assert article.citations.count() == total  # one added, one removed
-    assert article.citations.last().source == appended
+    assert list(article.citations.all())[-2].source == appended
     page.goto(reader_url)
     assert page.evaluate(MARKER_SOURCES) == expected
