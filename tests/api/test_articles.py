@@ -365,9 +365,17 @@ def test_a_malformed_topic_slug_in_a_body_is_a_400_not_a_database_error(as_contr
 
 
 def test_a_path_that_is_not_a_slug_is_a_json_404(anonymous):
-    response = anonymous.get("/api/v1/articles/bad%00slug/")
+    response = anonymous.get("/api/v1/articles/bad%20slug!/")
 
     assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_a_nul_character_in_the_path_is_a_json_400(anonymous):
+    # PostgreSQL refuses NUL in text, so RefuseNulMiddleware answers before any lookup.
+    response = anonymous.get("/api/v1/articles/bad%00slug/")
+
+    assert response.status_code == 400
     assert response.json()["detail"]
 
 
