@@ -51,6 +51,9 @@ def cells(text: str) -> list[str]:
 def test_no_exported_csv_cell_starts_as_a_formula(archive):
     for kind in importexport.KINDS:
         exported = cells(importexport.export_text(kind, "csv"))
+        assert not [cell for cell in exported if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        if kind not in ("sources", "timeline", "faq"):
+            continue  # the archive's texts are in these kinds' rows, not its topics' or groups'
         for formula in FORMULAS:
             assert formula not in exported
             assert "'" + formula in exported
@@ -68,7 +71,7 @@ def test_a_guarded_csv_export_imports_back_to_what_was_exported(archive):
     FAQGroup.objects.all().delete()
     Source.objects.all().delete()
 
-    for kind in ("sources", "timeline", "faq"):
+    for kind in ("sources", "faqgroups", "timeline", "faq"):
         report = importexport.import_text(kind, exported[kind], "csv")
         assert report.ok, report.error_text()
 

@@ -79,7 +79,7 @@ def test_export_then_import_round_trips_without_loss(archive, file_format):
     exported = {kind: importexport.export_text(kind, file_format) for kind in importexport.KINDS}
     wipe()
     assert not Source.objects.exists()
-    for kind in ("sources", "timeline", "faq"):
+    for kind in ("sources", "faqgroups", "timeline", "faq"):
         report = importexport.import_text(kind, exported[kind], file_format)
         assert report.ok, report.error_text()
         assert report.counts()["new"] == len(report.rows) > 0

@@ -81,7 +81,9 @@ def test_articles_are_a_kind_of_their_own_from_the_registry():
         "faq.importexport.FAQKind",
         "timeline.importexport.TimelineKind",
     ]
-    assert list(importexport.KINDS) == ["sources", "articles", "faq", "timeline"]
+    assert list(importexport.KINDS) == [
+        "sources", "topics", "faqgroups", "places", "articles", "faq", "timeline",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("file_format", ["csv", "json"])

@@ -1,4 +1,5 @@
-"""The importable kinds by name: core's sources, then every content kind that declares its
+"""The importable kinds by name: core's sources, the shared records items name (topics, places,
+FAQ groups: core.importexport.records), then every content kind that declares its
 columns (``ContentKind(importexport="timeline.importexport.TimelineKind")``), in app order."""
 
 from collections.abc import Iterator, Mapping
@@ -7,6 +8,7 @@ from django.utils.module_loading import import_string
 
 from ..kinds import content_kinds
 from .columns import ItemKind, Kind
+from .records import RecordKind, record_models
 from .sources import SourceKind
 
 
@@ -20,7 +22,10 @@ class _Kinds(Mapping):
     # Read from the registry at each use, not at import: this module is imported while the
     # admin is discovered, and whatever the apps declare then is what counts.
     def _by_name(self) -> dict[str, Kind]:
-        return {kind.name: kind for kind in (SourceKind(), *item_kinds())}
+        # Sources and the shared records first: item rows name them, so an export of every kind
+        # imports back in this order into an empty database.
+        records = [RecordKind(model) for model in record_models()]
+        return {kind.name: kind for kind in (SourceKind(), *records, *item_kinds())}
 
     def __getitem__(self, name: str) -> Kind:
         return self._by_name()[name]
