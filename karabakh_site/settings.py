@@ -372,6 +372,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
 # Email (the editorial workflow's notices, core/notify.py) -----------------------------------
 # DJANGO_EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465
 # (TLS), or console:// (printed). Unset: the console in debug, and SMTP to localhost:25 otherwise.
@@ -410,7 +411,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or 
 )
 # The site's address, for links in emails ("https://archive.example.org"); empty: paths only.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
-
 
 # API (/api/v1/, see docs/api.md) ------------------------------------------------------------
 # Anonymous clients are limited per IP address; a rate is "<number>/<second|minute|hour|day>".

@@ -26,12 +26,12 @@ import pytest
 import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.models import Correction
 from karabakh_site.core import services
 from karabakh_site.core.record import erasing
+from karabakh_site.core.tokens import ApiToken
 from tests.factories import (
     ArticleFactory,
     FAQEntryFactory,
@@ -282,7 +282,7 @@ def check_moment(client, world, moment, who) -> list[str]:
 def clients():
     nobody = UserFactory(username="no-permissions", is_staff=False)
     with_token = APIClient()
-    with_token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nobody).key}")
+    with_token.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user=nobody)[1]}")
     return {"anonymous": APIClient(), "token without permission": with_token}
 
 
