@@ -373,6 +373,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
+
 # Email (the editorial workflow's notices, core/notify.py) -----------------------------------
 # DJANGO_EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465
 # (TLS), or console:// (printed). Unset: the console in debug, and SMTP to localhost:25 otherwise.
