@@ -5,6 +5,8 @@ Sent after the move's transaction commits, so a refused or rolled-back move tell
 mail server that fails is logged, never the editor's error."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,8 +23,25 @@ logger = logging.getLogger(__name__)
 Status = Publishable.Status
 
 
+# Set while a bulk write runs (an import, the demo loader): a file of a thousand rows must not
+# mail a thousand authors; its report says what it did, to the one person who ran it.
+_quiet = ContextVar("notify_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """Send no workflow email for the moves made inside this block."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def workflow_move(item: Publishable, event: WorkflowEvent) -> None:
     """Queue the email of one logged move (record_transition calls it)."""
+    if _quiet.get():
+        return
     messages = _messages(item, event)
     if messages:
         transaction.on_commit(lambda: _send(messages))

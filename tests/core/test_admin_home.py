@@ -150,3 +150,31 @@ def test_a_refused_move_sends_nothing(editor, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         services.publish(item, by=editor)
     assert mail.outbox == []
+
+
+def test_an_import_that_publishes_emails_nobody(
+    contributor, editor, django_capture_on_commit_callbacks
+):
+    # A file of many rows would otherwise mail every author; the importer reads the report.
+    import json
+
+    from karabakh_site.core import importexport
+
+    contributor.email = "contributor@example.org"
+    contributor.save()
+    item = ArticleFactory(status=Status.IN_REVIEW, created_by=contributor)
+    rows = [row for row in importexport.export_rows("articles") if row["slug"] == item.slug]
+    rows[0]["status"] = Status.PUBLISHED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importexport.import_text("articles", json.dumps(rows), "json", by=editor)
+    assert report.ok, report
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED
+    assert mail.outbox == []
+
+    # The same move made by hand tells the author: the import, not the move, is quiet.
+    other = ArticleFactory(status=Status.IN_REVIEW, created_by=contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(other, by=editor)
+    assert [m.to for m in mail.outbox] == [["contributor@example.org"]]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .. import notify
 from .columns import Kind
 from .registry import KINDS
 from .report import Report, RowError, RowResult
@@ -132,7 +133,8 @@ def import_text(
     except ValueError as error:
         report.file_errors.append(str(error))
         return report
-    with transaction.atomic():
+    # One report to whoever imports, not an email per row to every author (core.notify).
+    with transaction.atomic(), notify.quiet():
         prepared = []
         seen = {}
         for number, row in enumerate(progress(rows), start=1):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from karabakh_site.core import notify
 from karabakh_site.core.importexport import KINDS, RowError, item_kinds
 from karabakh_site.core.models import Topic
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         self.counts = {}
         self.current = "demo data"
         try:
-            with transaction.atomic():
+            with transaction.atomic(), notify.quiet():
                 self.load_all()
                 if dry_run:
                     transaction.set_rollback(True)
