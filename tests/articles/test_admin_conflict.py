@@ -269,3 +269,35 @@ def test_markers_of_the_refused_text_follow_a_reorder_made_meanwhile(editor, sec
     # B's text was written against the old numbers; each claim keeps its source.
     assert article.body == "Agreed.[^2] Signed.[^1] Later."
     assert [c.pk for c in article.citations.all()] == [second_citation.pk, first_citation.pk]
+
+
+def test_text_taken_from_a_reorder_made_meanwhile_is_not_renumbered_twice(editor, second_editor):
+    # B left the body alone, so the refused form takes A's body, already in the new numbering.
+    article = ArticleFactory(body="Agreed.[^1] Signed.[^2]", citations=2)
+    first_citation, second_citation = article.citations.all()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    a, b = Client(), Client()
+    a.force_login(second_editor)
+    b.force_login(editor)
+    token = open_form(a, url)
+    open_form(b, url)
+    swapped = citation_rows(article, token)
+    swapped["citations-1-position"] = "1"
+    b_edit = citation_rows(article, token, title="A new title")
+    assert a.post(url, swapped).status_code == 302
+
+    refused = b.post(url, b_edit)
+    assert b.post(url, resubmitted(refused)).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "A new title"
+    assert article.body == "Agreed.[^2] Signed.[^1]"
+    assert [c.pk for c in article.citations.all()] == [second_citation.pk, first_citation.pk]
+
+
+def test_a_version_token_that_is_not_ascii_digits_is_ignored_not_a_500(client, editor):
+    article = ArticleFactory(body="Agreed.[^1]", citations=1)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    for token in ("²", "9" * 40):
+        response = client.post(url, form_data(article, token, title=f"Title {len(token)}"))
+        assert response.status_code == 302, token

@@ -2,6 +2,7 @@
 base of every admin of a tracked record (sources and content items)."""
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import messages
@@ -40,7 +41,8 @@ class VersionedFormMixin(forms.ModelForm):
         cleaned = super().clean()
         self.keep_unchanged_values(cleaned)
         token = (cleaned.get(VERSION_FIELD) or "").strip()
-        if self.instance.pk is None or not token.isdigit():
+        # ASCII digits only, of a size a history id can have: "²" is isdigit() but not int().
+        if self.instance.pk is None or not re.fullmatch(r"[0-9]{1,18}", token):
             return cleaned
         # The admin saves inside a transaction: locking the row here makes two simultaneous saves
         # take turns, so the second one sees the version the first one wrote (PostgreSQL).
@@ -65,8 +67,9 @@ class VersionedFormMixin(forms.ModelForm):
         }
         data = self.data.copy()
         data[self.add_prefix(VERSION_FIELD)] = str(current)
+        taken = set()
         if int(token) in by_id:
-            self.take_their_text(data, cleaned, by_id[int(token)], by_id[current])
+            taken = self.take_their_text(data, cleaned, by_id[int(token)], by_id[current])
         if int(token) in by_id and history.has_citations(model):
             # The citation formset, built next, merges the other person's citation edits into
             # this editor's rows (merge_citation_rows); the markers of this editor's text move
@@ -75,7 +78,8 @@ class VersionedFormMixin(forms.ModelForm):
             numbers = history.marker_moves(base, by_id[current])
             for name in self.instance.markdown_fields:
                 key = self.add_prefix(name)
-                if key in data and numbers:
+                # Text just taken from the other version already has the new numbers.
+                if key in data and numbers and name not in taken:
                     data[key] = renumber_markers(data[key], numbers)
         self.data = data
         raise ValidationError(
@@ -90,10 +94,12 @@ class VersionedFormMixin(forms.ModelForm):
             },
         )
 
-    def take_their_text(self, data, cleaned, base, current) -> None:
+    def take_their_text(self, data, cleaned, base, current) -> set[str]:
         """Text this editor left as it was in ``base`` (the version they opened) takes what the
         other person saved (``current``), so saving again keeps both people's edits. Text both
-        changed keeps this editor's; the panel shows the other version."""
+        changed keeps this editor's; the panel shows the other version. Returns the names of the
+        fields taken."""
+        taken = set()
         for model_field in history.diffable_fields(type(self.instance)):
             name = model_field.name
             if (
@@ -105,6 +111,8 @@ class VersionedFormMixin(forms.ModelForm):
             theirs, started = getattr(current, name), getattr(base, name)
             if theirs != started and cleaned.get(name) == started:
                 data[self.add_prefix(name)] = theirs
+                taken.add(name)
+        return taken
 
     def keep_unchanged_values(self, cleaned):
         """Undo what the browser's round trip alone changed, so a save without edits makes no
