@@ -174,6 +174,7 @@ class Source(SearchIndexed, TimeStampedModel):
             except ValueError as error:
                 # The URL validator lets through what urlsplit cannot read (a port over 65535).
                 raise ValidationError({"url": f"Enter a valid URL ({error})."}) from None
+            self._check_encoded_length("url")
             duplicate = Source.objects.filter(url_key=url_key(self.url)).exclude(pk=self.pk).first()
             if duplicate is not None:
                 raise ValidationError(
@@ -187,8 +188,22 @@ class Source(SearchIndexed, TimeStampedModel):
                 self.archived_url = encode_uri(self.archived_url)
             except ValueError as error:
                 raise ValidationError({"archived_url": f"Enter a valid URL ({error})."}) from None
+            self._check_encoded_length("archived_url")
         if self.archived_date and not self.archived_url:
             raise ValidationError({"archived_date": "An archive date needs an archived copy URL."})
+
+    def _check_encoded_length(self, name):
+        # The field's own max_length check saw the URL as typed; encoded, each non-ASCII
+        # character takes up to 12 characters, and the database would refuse the row (a 500).
+        limit = self._meta.get_field(name).max_length
+        if len(getattr(self, name)) > limit:
+            raise ValidationError(
+                {
+                    name: f"This URL is {len(getattr(self, name)):,} characters long once "
+                    f"percent-encoded; the limit is {limit:,}. Use a shorter address for the "
+                    "same document."
+                }
+            )
 
     def save(self, *args, **kwargs):
         # Stored percent-encoded, so both are valid URIs whatever the channel (see core.urlnorm).

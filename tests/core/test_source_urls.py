@@ -176,3 +176,26 @@ def test_the_migration_keeps_the_unique_key_when_two_sources_become_one():
     second.refresh_from_db()
     assert (second.url, second.url_key) == ("https://example.org/café", "example.org/café")
     assert f"Source #{second.pk} keeps its URL" in report and f"#{first.pk}'s" in report
+
+
+LONG_CYRILLIC = "https://ru.wikipedia.org/wiki/" + "Карабах" * 30  # 240 letters, 1,470 encoded
+
+
+@pytest.mark.parametrize("field", ["url", "archived_url"])
+def test_a_url_too_long_once_encoded_is_a_field_error_not_a_database_error(field):
+    source = Source(title="Long", url="https://example.org/x", publisher="P")
+    setattr(source, field, LONG_CYRILLIC)
+
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean()
+    assert "once percent-encoded" in str(refused.value.message_dict[field])
+
+
+def test_the_api_refuses_a_url_too_long_once_encoded_with_a_400(editor):
+    response = token_client(editor).post(
+        "/api/v1/sources/",
+        {"title": "Long", "document_url": LONG_CYRILLIC, "publisher": "P"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "once percent-encoded" in str(response.json()["document_url"])
