@@ -140,3 +140,28 @@ def test_a_file_that_is_not_an_archive_is_a_clear_error(tmp_path):
         call_command("import_archive", path, verbosity=0)
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_archive", tmp_path / "missing.jsonl", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forced_import_over_a_database_with_tokens_and_other_users_commits(
+    tmp_path, editor, contributor
+):
+    # Committed for real (transaction=True), so deferred foreign keys are checked: a token left
+    # pointing at a replaced user failed the commit.
+    from django.contrib.auth import get_user_model
+
+    from karabakh_site.core.tokens import ApiToken
+
+    build_archive(editor, contributor)
+    path = tmp_path / "archive.jsonl"
+    call_command("export_archive", path, verbosity=0)
+    stranger = get_user_model().objects.create(username="not-in-the-file")
+    ApiToken.issue(user=stranger)
+    ApiToken.issue(user=editor)
+
+    call_command("import_archive", path, "--force", verbosity=0)
+
+    users = set(get_user_model().objects.values_list("username", flat=True))
+    assert users == {editor.username, contributor.username}
+    assert not ApiToken.objects.exists()
+    assert Article.objects.filter(slug="review").exists()

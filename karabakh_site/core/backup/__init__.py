@@ -140,7 +140,15 @@ class _Counter:
 
 
 def wipe_archive(using="default") -> None:
-    """Delete every record of the archive (import_archive --force): raw deletes, children first."""
+    """Delete every record of the archive (import_archive --force): raw deletes, children first.
+    Users are replaced by the file's, so what points at a user and is not in the archive goes
+    first: API tokens (issue new ones) and sessions (everyone signs in again)."""
+    from django.contrib.sessions.models import Session
+
+    from ..tokens import ApiToken
+
+    for model in (ApiToken, Session):
+        model._base_manager.using(using).all()._raw_delete(using)
     with erasing():
         for model in reversed(archive_models()):
             model._base_manager.using(using).all()._raw_delete(using)

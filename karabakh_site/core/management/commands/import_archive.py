@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Replace whatever archive the database holds with the file's (users with the "
-            "file's usernames are updated; others are kept).",
+            help="Replace whatever archive the database holds with the file's: its content, "
+            "history, users and groups become the file's; API tokens and sessions are deleted "
+            "(issue new tokens; everyone signs in again).",
         )
         parser.add_argument("--database", default="default")
 
