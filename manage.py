@@ -7,6 +7,11 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karabakh_site.settings")
+    if sys.argv[1:2] != ["runserver"]:
+        # The 3 s statement timeout protects web requests (docs/operations.md); a migration, the
+        # demo loader or a whole-archive import may rightly run one long statement. An explicit
+        # DATABASE_STATEMENT_TIMEOUT_MS still wins.
+        os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
