@@ -4,6 +4,7 @@ and in fact."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from karabakh_site.core import importexport
@@ -64,14 +65,14 @@ def test_a_token_is_redeemed_once_and_only_by_the_user_who_uploaded(client, edit
     client.force_login(editor)
     token = client.post(reverse(URL), {"file": upload(text)}).context["import_token"]
 
-    other = UserFactory(username="other-editor", is_superuser=True)
-    client.force_login(other)
-    stolen = client.post(reverse(URL), {"token": token, "_confirm": "1"})
+    # Another user, in a session of their own, cannot redeem it.
+    other = Client()
+    other.force_login(UserFactory(username="other-editor", is_superuser=True))
+    stolen = other.post(reverse(URL), {"token": token, "_confirm": "1"})
     assert stolen.status_code == 400
     assert "expired or was already imported" in stolen.content.decode()
     assert not TimelineEntry.objects.filter(summary__contains="edited").exists()
 
-    client.force_login(editor)
     first = client.post(reverse(URL), {"token": token, "_confirm": "1"})
     again = client.post(reverse(URL), {"token": token, "_confirm": "1"})
     assert first.status_code == 302
@@ -114,3 +115,31 @@ def test_the_old_hidden_text_field_imports_nothing(client, editor, entries):
     )
     assert response.status_code == 400
     assert not TimelineEntry.objects.filter(slug="new-one").exists()
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        # Redis down: a closed port (the site serves without its cache, core.faults).
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        },
+    ],
+    ids=["dummy cache", "redis down"],
+)
+def test_a_preview_confirms_without_a_working_cache(client, editor, entries, settings, cache):
+    settings.CACHES = {"default": cache}
+    client.force_login(editor)
+    text = importexport.export_text("timeline", "csv").replace("Second 1.", "Second, edited.")
+
+    preview = client.post(reverse(URL), {"file": upload(text)})
+    assert "0 new, 1 changed, 2 unchanged" in preview.content.decode()
+    confirmed = client.post(
+        reverse(URL), {"token": preview.context["import_token"], "_confirm": "1"}, follow=True
+    )
+
+    assert "Imported 3 timeline rows: 0 new, 1 changed" in confirmed.content.decode()
+    assert TimelineEntry.objects.get(slug="event-1").summary.endswith("Second, edited.")

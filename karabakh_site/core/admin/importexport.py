@@ -1,7 +1,7 @@
 """The admin's import (a dry-run preview first, then all or nothing) and export views, for the
 kinds in core.importexport.
 
-The file previewed is the file imported: the preview keeps the uploaded text in the shared cache
+The file previewed is the file imported: the preview keeps the uploaded text in the session
 under a random token tied to the user and the kind, and the confirm step posts only that token.
 (Posting the text back from a hidden field let the browser rewrite its line endings as CRLF, so
 an export that previewed "0 changed" wrote every row with a multi-line cell.)"""
@@ -10,7 +10,6 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -87,7 +86,7 @@ class ImportExportMixin:
             context["report"] = report
             if report.ok:
                 context["import_token"] = pending_imports.keep(
-                    request.user,
+                    request,
                     self.import_kind,
                     text=text,
                     file_format=file_format,
@@ -107,7 +106,7 @@ class ImportExportMixin:
 
     def _confirm_import(self, request, context):
         token = request.POST.get("token", "")
-        pending = pending_imports.take(request.user, self.import_kind, token)
+        pending = pending_imports.take(request, self.import_kind, token)
         if pending is None:
             context["import_error"] = (
                 "This preview has expired or was already imported: upload the file again."
@@ -129,7 +128,7 @@ class ImportExportMixin:
             )
             if report.ok:
                 context["import_token"] = pending_imports.keep(
-                    request.user,
+                    request,
                     self.import_kind,
                     text=pending["text"],
                     file_format=pending["format"],
@@ -144,31 +143,40 @@ class ImportExportMixin:
 
 
 class PendingImports:
-    """Previewed files waiting for confirmation, in the shared cache (any worker or instance
-    confirms what another previewed), each under a random token that only the user who uploaded
-    it, importing the same kind, can redeem once."""
+    """Previewed files waiting for confirmation, in the editor's session (stored in the database,
+    so any worker confirms what another previewed, and it works with Redis down or the dummy
+    cache), each under a random token that only the user who uploaded it, importing the same
+    kind, can redeem once."""
 
     timeout = 60 * 60  # An hour to read the preview.
-    prefix = "admin-import:"
+    key = "admin-imports"
+    most = 3  # Previews kept per session: a session row must not grow without bound.
 
-    def keep(self, user, kind, *, text, file_format, summary) -> str:
+    def _pending(self, request) -> dict:
+        now = timezone.now().timestamp()
+        pending = request.session.get(self.key, {})
+        return {token: entry for token, entry in pending.items() if entry["expires"] > now}
+
+    def keep(self, request, kind, *, text, file_format, summary) -> str:
         token = secrets.token_urlsafe(24)
-        cache.set(
-            self.prefix + token,
-            {"user": user.pk, "kind": kind, "text": text, "format": file_format,
-             "summary": summary},
-            self.timeout,
-        )  # fmt: skip
+        pending = self._pending(request)
+        pending[token] = {
+            "user": request.user.pk, "kind": kind, "text": text, "format": file_format,
+            "summary": summary, "expires": timezone.now().timestamp() + self.timeout,
+        }  # fmt: skip
+        newest = sorted(pending.items(), key=lambda item: item[1]["expires"])[-self.most :]
+        request.session[self.key] = dict(newest)
         return token
 
-    def take(self, user, kind, token: str):
+    def take(self, request, kind, token: str):
         if not token or len(token) > 64:
             return None
-        pending = cache.get(self.prefix + token)
-        if not pending or pending["user"] != user.pk or pending["kind"] != kind:
+        pending = self._pending(request)
+        entry = pending.pop(token, None)
+        request.session[self.key] = pending
+        if not entry or entry["user"] != request.user.pk or entry["kind"] != kind:
             return None
-        cache.delete(self.prefix + token)
-        return pending
+        return entry
 
 
 pending_imports = PendingImports()
