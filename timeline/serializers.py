@@ -90,6 +90,18 @@ class TimelineEntrySerializer(PublishableSerializer):
     )
     relation_fields = ("topics", "related_articles")
 
+    def validate(self, attrs):
+        # A client from before the end had its own precision and certainty changes the start's
+        # and means the whole range, as it did then: the end follows unless given too.
+        if self.instance is not None:
+            for start, end in (
+                ("date_precision", "end_precision"),
+                ("approximate", "end_approximate"),
+            ):
+                if start in attrs and end not in attrs:
+                    attrs[end] = attrs[start]
+        return super().validate(attrs)
+
     class Meta(PublishableSerializer.Meta):
         model = TimelineEntry
         fields = [

@@ -173,3 +173,24 @@ def test_an_end_date_before_the_start_is_a_400(as_contributor):
 
     assert response.status_code == 400
     assert "end_date" in response.json()
+
+
+def test_a_patch_of_the_start_precision_alone_moves_the_end_with_it(as_editor):
+    # Clients from before the end had its own precision meant the whole range.
+    entry = TimelineEntryFactory(
+        date=datetime.date(1988, 2, 20), end_date=datetime.date(1994, 5, 12), date_precision="day"
+    )
+    assert entry.end_precision == "day"
+
+    response = as_editor.patch(
+        f"{LIST}{entry.slug}/", {"date_precision": "year", "approximate": True}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["end_precision"], response.json()["end_approximate"]) == ("year", True)
+    assert response.json()["display_date"] == "c. 1988–1994"
+
+    response = as_editor.patch(
+        f"{LIST}{entry.slug}/", {"date_precision": "month", "end_precision": "day"}, format="json"
+    )
+    assert (response.json()["date_precision"], response.json()["end_precision"]) == ("month", "day")
