@@ -153,10 +153,10 @@ class Watchdog:
         if raw is None or not hasattr(raw, "fileno"):
             yield
             return
-        token = object()
+        token, shut = object(), []
         deadline = time.monotonic() + seconds
         with self._wake:
-            self._guards[token] = (deadline, raw)
+            self._guards[token] = (deadline, raw, shut)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="database-watchdog", daemon=True
@@ -164,22 +164,31 @@ class Watchdog:
                 self._thread.start()
             if deadline < self._next:
                 self._wake.notify()
+        failed = False
         try:
             yield
+        except BaseException:
+            failed = True
+            raise
         finally:
             # Under the lock: once this returns, the socket can no longer be shut for this call.
             with self._wake:
                 self._guards.pop(token, None)
+            if shut and not failed:
+                # The call returned just as its deadline passed, and the socket was shut under
+                # it: drop the connection, so the next query connects anew instead of failing.
+                connection.close()
 
     def _run(self):
         with self._wake:
             while True:
                 now = time.monotonic()
-                for token, (deadline, raw) in list(self._guards.items()):
+                for token, (deadline, raw, shut) in list(self._guards.items()):
                     if deadline <= now:
                         del self._guards[token]
+                        shut.append(True)
                         self._shut(raw)
-                self._next = min((d for d, _ in self._guards.values()), default=float("inf"))
+                self._next = min((d for d, _, _ in self._guards.values()), default=float("inf"))
                 self._wake.wait(None if self._next == float("inf") else self._next - now)
 
     @staticmethod

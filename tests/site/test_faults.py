@@ -213,6 +213,25 @@ def test_the_watchdog_ends_a_read_that_gets_no_answer():
         server.close()
 
 
+def test_a_call_that_returns_as_its_socket_is_shut_drops_the_connection():
+    # The call's answer came just as the deadline passed: the socket is shut under it, so the
+    # connection must be closed for the next query to connect anew rather than fail (a false 503).
+    ours, server = socket.socketpair()
+    fake = mock.Mock(connection=mock.Mock(fileno=ours.fileno))
+    try:
+        with faults.watchdog.guard(fake, 0.05):
+            time.sleep(0.5)  # returned without an error, but after the watchdog fired
+        fake.close.assert_called_once_with()
+
+        in_time = mock.Mock(connection=mock.Mock(fileno=ours.fileno))
+        with faults.watchdog.guard(in_time, 5):
+            pass
+        in_time.close.assert_not_called()
+    finally:
+        ours.close()
+        server.close()
+
+
 def test_the_watchdog_leaves_a_call_that_ends_in_time_alone():
     ours, server = socket.socketpair()
     fake = mock.Mock(connection=mock.Mock(fileno=ours.fileno))
