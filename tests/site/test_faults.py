@@ -34,10 +34,13 @@ def dead_redis():
 
 @pytest.fixture(autouse=True)
 def closed_circuit():
-    # The circuit is process memory: a failure in one test must not skip the cache in the next.
+    # The circuit is process memory: a failure in one test (here or anywhere earlier in the
+    # suite) must not skip the cache, or hold back the warning, in the next.
     faults.cache_circuit.succeeded()
+    faults.cache_circuit._logged_at = None
     yield
     faults.cache_circuit.succeeded()
+    faults.cache_circuit._logged_at = None
 
 
 @pytest.fixture
