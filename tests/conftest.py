@@ -1,20 +1,33 @@
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
 
 
+def editorial_group(name: str) -> Group:
+    """The group the data migration made. A transactional test flushes the database after
+    itself, groups included, so one running later makes them again the migration's way."""
+    if not Group.objects.filter(name=name).exists():
+        from django.apps import apps
+
+        migration = importlib.import_module("karabakh_site.core.migrations.0003_editorial_groups")
+        migration.create_groups(apps, None)
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def contributor(db):
     user = UserFactory(username="contributor")
-    user.groups.add(Group.objects.get(name="Contributors"))
+    user.groups.add(editorial_group("Contributors"))
     return user
 
 
 @pytest.fixture
 def editor(db):
     user = UserFactory(username="editor")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editorial_group("Editors"))
     return user
 
 
