@@ -10,6 +10,7 @@ gains no URL of its own for the test.
 import mimetypes
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.factories import TimelineEntryFactory
@@ -59,7 +60,13 @@ def embed(live_server, page, timelinejs):
     page.route(f"{live_server.url}{PREFIX}**", serve)
 
     def open_embed():
-        page.goto(f"{live_server.url}{PREFIX}index.html")
+        # The anonymous API throttle counts in the shared cache, which outlives each test's
+        # flush: earlier browser tests' API calls from this address in the same minute could
+        # have used up the export's allowance (a 429, and TimelineJS never loads).
+        cache.clear()
+        with page.expect_response(lambda response: EXPORT in response.url) as export:
+            page.goto(f"{live_server.url}{PREFIX}index.html")
+        assert export.value.status == 200, f"the export answered {export.value.status}"
         page.wait_for_function("window.timelineLoaded === true")
         return page
 
