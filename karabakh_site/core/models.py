@@ -316,6 +316,26 @@ class Publishable(SearchIndexed, TimeStampedModel):
         help_text="Why an editor returned the item; cleared when it is submitted again.",
     )
 
+    # A revision of a live item is a copy of it that goes through the review workflow while the
+    # live version stays up; publishing the copy writes what it changed into the live item as one
+    # version and deletes the copy (services.start_revision, services.publish_revision). One
+    # revision at a time per item: a second editor joins the first one's.
+    revision_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="revision",
+        verbose_name="revision of",
+    )
+    revision_base = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The live item's history version the revision started from.",
+    )
+
     objects = PublishableQuerySet.as_manager()
 
     # Each Markdown field and the field that stores its rendered, sanitised HTML. Rendered on
