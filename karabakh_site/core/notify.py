@@ -47,6 +47,21 @@ def workflow_move(item: Publishable, event: WorkflowEvent) -> None:
         transaction.on_commit(lambda: _send(messages))
 
 
+def revision_published(live: Publishable, revision: Publishable, event: WorkflowEvent) -> None:
+    """Tell the revision's author and its submitter that their revision is live."""
+    if _quiet.get():
+        return
+    kind = live._meta.verbose_name
+    by = event.by.get_username() if event.by else "the system"
+    to = _addresses([revision.created_by, _submitter(revision)], exclude=event.by)
+    if not to:
+        return
+    subject = f"[Karabakh Archive] Revision published: {kind} “{live}”"
+    body = f"{by} published your revision of the {kind} “{live}”.\n\n{_admin_link(live)}\n"
+    messages = [(subject, body, to)]
+    transaction.on_commit(lambda: _send(messages))
+
+
 def _messages(item, event) -> list[tuple[str, str, list[str]]]:
     kind = item._meta.verbose_name
     link = _admin_link(item)

@@ -127,14 +127,26 @@ def publish(item: Publishable, *, by=None, at=None) -> Publishable:
     on ``withdraw_at`` when its withdraw time has passed: a past withdraw time is never dropped
     to bring an expired item back.
     """
+    if item.revision_of_id is not None:
+        from . import revisions
+
+        # A revision goes live as its live item's text (raises ValidationError on a conflict).
+        item.published_into = revisions.publish_revision(item, by=by)
+        return item
     ensure_not_expired(item.withdraw_at)
     return _mark_published(item, by=by, at=at)
 
 
 def _mark_published(item: Publishable, *, by=None, at=None) -> Publishable:
     """publish() without the expiry check, for records written as they are (imports, restores):
-    an expired item stays published in status and hidden by its past withdraw time."""
+    an expired item stays published in status and hidden by its past withdraw time.
+
+    A revision of a live item is never published itself: its edits are saved, and what it
+    changed goes into the live item (core.revisions); ``item.published_into`` is then the live
+    item, or ``item.revision_refusal`` says why not (the revision's edits are kept)."""
     from_status = _saved_status(item)
+    if item.revision_of_id is not None:
+        return _publish_revision(item, from_status, by=by)
     item.status = Publishable.Status.PUBLISHED
     if at is not None:
         item.publish_at = at
@@ -147,9 +159,27 @@ def _mark_published(item: Publishable, *, by=None, at=None) -> Publishable:
     return item
 
 
+def _publish_revision(item: Publishable, from_status: str, *, by=None) -> Publishable:
+    from . import revisions
+
+    item.status = from_status
+    _stamp(item, by)
+    item.save()
+    item.published_into = item.revision_refusal = None
+    try:
+        item.published_into = revisions.publish_revision(
+            item, by=by, overwrite=getattr(item, "revision_overwrite", False)
+        )
+    except ValidationError as refusal:
+        item.revision_refusal = refusal
+    return item
+
+
 @transaction.atomic
 def withdraw(item: Publishable, *, by=None) -> Publishable:
     """Take ``item`` off the site; it stays in the archive's records."""
+    if item.revision_of_id is not None:
+        raise ValidationError("A revision is not on the site: delete it to discard it.")
     from_status = _saved_status(item)
     item.status = Publishable.Status.WITHDRAWN
     _stamp(item, by)
@@ -261,7 +291,16 @@ class ItemWrite:
     def check_schedule(self) -> None:
         """Refuse to publish an item whose withdraw time has passed (error on withdraw_at)."""
         self._schedule_checked = True
-        if self.publishes and not self.as_recorded:
+        if self.publishes and self.item.revision_of_id is not None:
+            from . import revisions
+
+            # A revision goes live as its live item's text, on the live item's schedule.
+            revisions.check_publishable(
+                self.item,
+                citations=self.citations,
+                overwrite=getattr(self.item, "revision_overwrite", False),
+            )
+        elif self.publishes and not self.as_recorded:
             ensure_not_expired(self.item.withdraw_at)
 
     def check_citations(self, citations=None, *, markers_from=None) -> None:

@@ -33,6 +33,9 @@ def deleted_records(model):
     return (
         model.history.filter(history_id__in=latest, history_type="-")
         .exclude(id__in=existing)
+        # A revision is deleted when it is published (its text went into its live item) or
+        # discarded; bringing one back would make a second revision of the same item.
+        .filter(revision_of__isnull=True)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )

@@ -97,7 +97,9 @@ class ItemKind(Kind):
     def queryset(self):
         citations = self.citation_model.objects.select_related("source").order_by("position", "id")
         return (
-            self.model.objects.order_by("id")
+            # A revision in progress is work on its live item, not a record of its own.
+            self.model.objects.filter(revision_of__isnull=True)
+            .order_by("id")
             .prefetch_related(*self.m2m_columns)
             .prefetch_related(Prefetch("citations", queryset=citations))
         )
