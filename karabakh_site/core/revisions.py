@@ -66,7 +66,7 @@ def _links(item, field) -> set[int]:
 
 
 def _m2m_fields(model) -> list:
-    return [f for f in model._meta.many_to_many]
+    return list(model._meta.many_to_many)
 
 
 @transaction.atomic
@@ -137,7 +137,7 @@ class RevisionPlan:
             ours = getattr(revision, field.attname)
             theirs = getattr(live, field.attname)
             old = getattr(base, field.attname) if base is not None else theirs
-            if ours == old or ours == theirs:
+            if ours in (old, theirs):
                 continue
             if theirs != old:
                 self.conflicts.append(field.name)
@@ -165,7 +165,7 @@ class RevisionPlan:
             ours, theirs = _links(revision, field), _links(live, field)
             recorded = base is not None and history.links_recorded(base, field)
             old = set(history.version_links(base, field)) if recorded else theirs
-            if ours == old or ours == theirs:
+            if ours in (old, theirs):
                 continue
             if theirs != old:
                 self.conflicts.append(field.name)
@@ -254,8 +254,22 @@ def publish_revision(revision: Publishable, *, by=None, overwrite: bool = False)
         + ("" if work.changes_anything else " It changed nothing."),
     )
     notify.revision_published(live, revision, event)
+    _move_dependants(revision, live)
     discard_revision(revision)
     return live
+
+
+def _move_dependants(revision: Publishable, live: Publishable) -> None:
+    """Records written on the revision that belong to the item (an article's corrections added
+    with the revision) go to the live item rather than being deleted with the copy."""
+    model = type(revision)
+    citation_model = _citation_model(model)
+    for rel in model._meta.related_objects:
+        if not rel.one_to_many or rel.related_model in (citation_model, model):
+            continue
+        rel.related_model._base_manager.filter(**{rel.field.name: revision}).update(
+            **{rel.field.name: live}
+        )
 
 
 def discard_revision(revision: Publishable) -> None:
@@ -264,8 +278,6 @@ def discard_revision(revision: Publishable) -> None:
     if revision.revision_of_id is None:
         raise ValidationError(NOT_A_REVISION)
     citation_model = _citation_model(type(revision))
-    for citation in citation_model._base_manager.filter(
-        **{citation_model.item_field: revision}
-    ):
+    for citation in citation_model._base_manager.filter(**{citation_model.item_field: revision}):
         models.Model.delete(citation)
     models.Model.delete(revision)

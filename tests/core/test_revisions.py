@@ -191,3 +191,14 @@ def test_an_unchanged_revision_writes_no_version(editor):
     services.publish(revision, by=editor)
     assert live.history.count() == count
     assert "changed nothing" in WorkflowEvent.objects.filter(object_id=live.pk).first().comment
+
+
+def test_a_correction_added_with_the_revision_goes_to_the_live_item(editor):
+    from tests.factories import CorrectionFactory
+
+    live = live_article()
+    revision = revisions.start_revision(live, by=editor)
+    correction = CorrectionFactory(article=revision)
+    services.publish(revision, by=editor)
+    correction.refresh_from_db()
+    assert correction.article == live

@@ -206,12 +206,27 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
         except PartOfTheRecord as refusal:
             self.message_user(request, " ".join(refusal.messages), messages.ERROR)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.revision_of_id is not None:
+            # A revision keeps a slug of its own; the live item's address does not change.
+            fields.append("slug")
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        fields = super().get_prepopulated_fields(request, obj)
+        if obj is not None and obj.revision_of_id is not None:
+            return {name: sources for name, sources in fields.items() if name != "slug"}
+        return fields
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self.has_publish_permission(request):
+        revision = obj is not None and obj.revision_of_id is not None
+        if self.has_publish_permission(request) and not revision:
             return fieldsets
         # Contributors may not schedule: the times are not shown to them as fields they could
         # fill in only to be refused ("Visible to readers" still says when an item goes live).
+        # A revision goes live on its live item's schedule, so it has none of its own.
         hidden = {"publish_at", "withdraw_at"}
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
@@ -224,6 +239,10 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
         if not may_publish and "status" in form.base_fields:
             field = form.base_fields["status"]
             field.choices = [c for c in field.choices if c[0] not in PUBLIC_STATUSES]
+        elif obj is not None and obj.revision_of_id is not None and "status" in form.base_fields:
+            # Published means "into the live item"; a revision is never withdrawn.
+            field = form.base_fields["status"]
+            field.choices = [c for c in field.choices if c[0] != Publishable.Status.WITHDRAWN]
 
         original_clean, original_post_clean = form.clean, form._post_clean
 

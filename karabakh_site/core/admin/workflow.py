@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .. import services
+from .. import revisions, services
 from ..models import Publishable
 from .helpers import url_name
 
@@ -77,6 +77,9 @@ class WorkflowMixin:
         apply_workflow_move(). Errors are the form's, so the edits stay in it."""
         move = request.POST.get("_workflow", "")
         form.workflow_move, form.workflow_comment = "", ""
+        # A revision whose live item changed the same things meanwhile is published over them
+        # only when the editor ticks the box the refusal showed (core.revisions).
+        form.instance.revision_overwrite = bool(request.POST.get("_revision_overwrite"))
         if not move:
             return
         if move not in self.workflow_moves(request, form.instance):
@@ -112,6 +115,27 @@ class WorkflowMixin:
             item.status = Status.WITHDRAWN
 
     def response_change(self, request, obj):
+        live = getattr(obj, "published_into", None)
+        if live is not None:
+            # The revision is gone: its text is the live item's now.
+            self.message_user(
+                request,
+                f"“{live}”: the revision is published; readers see it now.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:" + url_name(self.opts, "change"), args=[live.pk])
+            )
+        refusal = getattr(obj, "revision_refusal", None)
+        if refusal is not None:
+            self.message_user(
+                request,
+                f"“{obj}”: the revision is saved but not published. {' '.join(refusal.messages)}",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
+            )
         move = request.POST.get("_workflow", "")
         if move not in MOVE_DONE:
             return super().response_change(request, obj)
@@ -131,6 +155,11 @@ class WorkflowMixin:
                 name=url_name(self.opts, "workflow"),
             ),
             path(
+                "<path:object_id>/revise/",
+                self.admin_site.admin_view(self.start_revision_view),
+                name=url_name(self.opts, "revise"),
+            ),
+            path(
                 "<path:object_id>/preview-text/",
                 self.admin_site.admin_view(self.text_preview_view),
                 name=url_name(self.opts, "text_preview"),
@@ -144,6 +173,8 @@ class WorkflowMixin:
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
+        if obj.revision_of_id is not None:
+            return f"Revision of a live item: {obj.get_status_display().lower()}"
         if obj.is_scheduled:
             return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
         if obj.status == Publishable.Status.PUBLISHED and not obj.is_published:
@@ -170,10 +201,87 @@ class WorkflowMixin:
             context.update(self.workflow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def revision_context(self, request, obj) -> dict:
+        """The revision panel: on a revision, its live item and what publishing it would change
+        (and whether the live item changed the same things since); on a live item, its revision
+        in progress or the button that starts one."""
+        if obj.revision_of_id is not None:
+            try:
+                work = revisions.plan(obj)
+            except ValidationError:
+                return {}
+            live = work.live
+            changed = [
+                str(obj._meta.get_field(f.name).verbose_name)
+                for f in revisions.live_fields(type(obj))
+                if f.attname in work.fields
+            ]
+            if work.citations is not None:
+                changed.append("citations")
+            changed += [str(obj._meta.get_field(name).verbose_name) for name in work.relations]
+            return {
+                "revision_of": live,
+                "revision_live_admin_url": reverse(
+                    "admin:" + url_name(self.opts, "change"), args=[live.pk]
+                ),
+                "revision_changes": changed,
+                "revision_conflict": work.conflict_message() if work.conflicts else "",
+            }
+        revision = type(obj)._base_manager.filter(revision_of=obj).first()
+        if revision is not None:
+            return {
+                "live_revision": revision,
+                "live_revision_url": reverse(
+                    "admin:" + url_name(self.opts, "change"), args=[revision.pk]
+                ),
+            }
+        if (
+            obj.status == Publishable.Status.PUBLISHED
+            and self.has_view_or_change_permission(request, obj)
+            and request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+        ):
+            return {
+                "revision_start_url": reverse(
+                    "admin:" + url_name(self.opts, "revise"), args=[obj.pk]
+                ),
+                "revision_editor_may_edit": self.has_change_permission(request, obj),
+            }
+        return {}
+
+    def start_revision_view(self, request, object_id):
+        """Start the revision of a live item (or open the one in progress) and go to it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}”.")
+        if not request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}"):
+            raise PermissionDenied
+        try:
+            revision = revisions.start_revision(obj, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"Not done: {' '.join(error.messages)}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
+            )
+        self.message_user(
+            request,
+            f"“{obj}”: this is your revision. Readers keep seeing the live version until an editor "
+            "publishes the revision.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:" + url_name(self.opts, "change"), args=[revision.pk])
+        )
+
     def workflow_context(self, request, obj):
+        labels = dict(MOVES)
+        if obj.revision_of_id is not None:
+            labels["publish"] = "Save and publish the revision into the live item"
         return {
+            **self.revision_context(request, obj),
             "workflow_url": reverse("admin:" + url_name(self.opts, "workflow"), args=[obj.pk]),
-            "workflow_moves": [(move, MOVES[move]) for move in self.workflow_moves(request, obj)],
+            "workflow_moves": [(move, labels[move]) for move in self.workflow_moves(request, obj)],
             # After a refused move, what was asked comes back with the form's edits.
             "workflow_asked": request.POST.get("_workflow", ""),
             "workflow_comment": request.POST.get("_workflow_comment", ""),
@@ -246,6 +354,14 @@ class WorkflowMixin:
                 # "Publish now" publishes now, even when a later publish time had been set.
                 at = timezone.now() if obj.publish_at and obj.publish_at > timezone.now() else None
                 services.publish(obj, by=request.user, at=at)
+                live = getattr(obj, "published_into", None)
+                if live is not None:
+                    self.message_user(
+                        request, f"“{live}”: the revision is published.", messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:" + url_name(self.opts, "change"), args=[live.pk])
+                    )
                 done = "Published." if obj.is_published else self.status_label(obj) + "."
             else:
                 services.withdraw(obj, by=request.user)
