@@ -6,4 +6,5 @@ app_name = "faq"
 
 urlpatterns = [
     path("", views.FAQIndexView.as_view(), name="index"),
+    path("<slug:slug>/", views.FAQEntryDetailView.as_view(), name="detail"),
 ]

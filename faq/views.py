@@ -1,6 +1,8 @@
+from django.db.models import Prefetch
 from django.urls import reverse
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView
 
+from articles.models import Article
 from karabakh_site.core import jsonld
 from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
 
@@ -9,8 +11,9 @@ from .models import FAQEntry
 
 
 class FAQIndexView(ReaderPageMixin, FilteredListMixin, PreviewMixin, ListView):
-    """Every question on one page, grouped, each with an anchor. FAQ entries have no page of
-    their own, so staff who may change them preview drafts here, marked as drafts."""
+    """Every question on one page, grouped, each with an anchor (kept for links made before
+    entries had pages) and a link to its own page. Staff who may change entries preview drafts
+    here too, marked as drafts."""
 
     model = FAQEntry
     filterset_class = FAQFilter
@@ -39,3 +42,37 @@ class FAQIndexView(ReaderPageMixin, FilteredListMixin, PreviewMixin, ListView):
     def get_structured_data(self, context):
         published = [entry for entry in context["entries"] if entry.is_published]
         return [jsonld.faq_page(self.request, published)]
+
+
+class FAQEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
+    """One question and its answer on a page of its own, to cite and share."""
+
+    model = FAQEntry
+    template_name = "faq/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .with_citations()
+            .select_related("group")
+            .prefetch_related(
+                "topics",
+                # Related articles are shown only once published, even beside a previewed draft.
+                Prefetch(
+                    "related_articles",
+                    queryset=Article.objects.published(),
+                    to_attr="published_articles",
+                ),
+            )
+        )
+
+    def get_breadcrumbs(self):
+        return [
+            ("FAQ", reverse("faq:index")),
+            (self.object.question, reverse("faq:detail", args=[self.object.slug])),
+        ]
+
+    def get_structured_data(self, context):
+        return [jsonld.faq_page(self.request, [self.object])]

@@ -62,6 +62,18 @@ def _link_markers(html: str, anchor_prefix: str) -> str:
     return "".join(parts)
 
 
+def marker_occurrences(html: str, anchor_prefix: str) -> dict[int, list[str]]:
+    """The ids of the markers in stored rendered ``html``, by source number, in text order: what
+    the source list's back-links point at. Read from the HTML rather than the Markdown, so a
+    "[^N]" inside code, which links nowhere, gets no back-link; only ids the sanitiser let
+    through (the markers' own) match."""
+    found: dict[int, list[str]] = {}
+    pattern = re.compile(rf'\sid="({re.escape(anchor_prefix)}-ref-(\d+)-\d+)"')
+    for match in pattern.finditer(html):
+        found.setdefault(int(match.group(2)), []).append(match.group(1))
+    return found
+
+
 def renumber_markers(text: str, numbers: dict[int, int]) -> str:
     """Rewrite each [^N] of Markdown ``text`` to [^numbers[N]]; markers not in ``numbers`` stay.
 

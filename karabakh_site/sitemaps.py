@@ -7,6 +7,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
 from faq.models import FAQEntry
+from faq.sitemaps import FAQEntrySitemap
 from karabakh_site.core.models import Topic
 from karabakh_site.core.readers import public_sources
 from timeline.models import TimelineEntry
@@ -62,6 +63,7 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
     "timeline": TimelineEntrySitemap,
+    "faq": FAQEntrySitemap,
     "sources": SourceSitemap,
     "topics": TopicSitemap,
 }

@@ -184,8 +184,9 @@ def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
     for _ in range(items):
         ArticleFactory().topics.add(TopicFactory())
         TimelineEntryFactory()
-    # A lastmod per section model (3), and a count and a page per item sitemap (4 x 2).
-    with django_assert_num_queries(11):
+        FAQEntryFactory()
+    # A lastmod per section model (3), and a count and a page per item sitemap (5 x 2).
+    with django_assert_num_queries(13):
         assert client.get("/sitemap.xml").status_code == 200
 
 

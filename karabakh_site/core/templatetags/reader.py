@@ -1,0 +1,61 @@
+"""Template helpers of the reader pages' citing tools: "Cite this page" and footnote back-links.
+
+They live in tags because every item page (article, event, FAQ entry) shows them the same way,
+whichever view renders it; the formatting itself is karabakh_site.citing's.
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from karabakh_site import citing
+from karabakh_site.markdown import marker_occurrences
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cite_page(context, item, updated=None):
+    """The page's citation in every style. The permanent link is the page's own address (without
+    its query string); the author is the item's byline where it has one, else the archive."""
+    request = context["request"]
+    citation = citing.page_citation(
+        title=item.title,
+        url=request.build_absolute_uri(request.path),
+        published_at=item.publish_at,
+        updated=updated or item.updated_at,
+        author=getattr(item, "byline", None),
+        key=f"karabakh-archive-{item.slug}",
+    )
+    return citing.citations(citation)
+
+
+@register.simple_tag
+def backlinks(html, prefix, number):
+    """Links from the Nth source back to each marker citing it in ``html``, the item's stored
+    rendering: "↩" for the only one, "↩ a b c" for several (as Wikipedia's references do)."""
+    refs = marker_occurrences(html or "", prefix).get(int(number), [])
+    if not refs:
+        return ""
+    if len(refs) == 1:
+        return format_html(
+            '<span class="backlinks"><a href="#{}" aria-label="Back to reference {}">↩</a></span>',
+            refs[0],
+            number,
+        )
+    letters = [_letter(index) for index in range(len(refs))]
+    links = format_html_join(
+        " ",
+        '<a href="#{}" aria-label="Back to reference {}{}">{}</a>',
+        ((ref, number, letter, letter) for ref, letter in zip(refs, letters, strict=True)),
+    )
+    return format_html('<span class="backlinks"><span aria-hidden="true">↩</span> {}</span>', links)
+
+
+def _letter(index: int) -> str:
+    """a … z, then aa, ab …: a long article may cite one source more than 26 times."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
