@@ -2,23 +2,53 @@
 
 from rest_framework import serializers
 
-from karabakh_site.core.api.fields import StrictModelSerializer, StrictSlugRelatedField
-from karabakh_site.core.models import Topic
-from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
+from karabakh_site.core.api.fields import StrictModelSerializer
+from karabakh_site.core.serializers import (
+    LanguageField,
+    PageUrlField,
+    PublishableSerializer,
+    RelatedField,
+    SummarySerializer,
+    api_url,
+    topics_field,
+)
 
 from .models import Article, Correction
 
 
+class ArticleSummarySerializer(SummarySerializer):
+    """An article as other items name it (`related_articles`); written as its slug."""
+
+    url = api_url("api:article-detail")
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "slug", "title", "url", "page_url"]
+        read_only_fields = fields
+
+
+def related_articles_field(**kwargs):
+    """``related_articles``: read as article summaries, written as slugs. The view's queryset
+    decides which the client sees (readers: published ones)."""
+    return RelatedField(
+        summary=ArticleSummarySerializer, many=True, queryset=Article.objects.all(),
+        required=False, help_text="Written as slugs; readers see the published ones.", **kwargs,
+    )  # fmt: skip
+
+
 class ArticleListSerializer(StrictModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    language = LanguageField()
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
     page_url = PageUrlField()
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics = topics_field(read_only=True)
 
     class Meta:
         model = Article
         fields = [
-            "url", "page_url", "slug", "title", "standfirst", "byline", "topics", "status",
-            "publish_at", "updated_at",
+            *PublishableSerializer.identity_fields, "title", "standfirst", "byline", "topics",
+            "status", "publish_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -30,16 +60,14 @@ class CorrectionSerializer(StrictModelSerializer):
 
 class ArticleSerializer(PublishableSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
-    topics = StrictSlugRelatedField(
-        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
-    )
+    topics = topics_field()
     corrections = CorrectionSerializer(many=True, read_only=True)
     relation_fields = ("topics",)
 
     class Meta(PublishableSerializer.Meta):
         model = Article
         fields = [
-            "url", "page_url", "slug", "title", "standfirst", "byline", "body", "body_html",
-            "topics", "citations", "corrections", *PublishableSerializer.publishing_fields,
+            *PublishableSerializer.identity_fields, "title", "standfirst", "byline", "body",
+            "body_html", "topics", "citations", "corrections", *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "body_html"]

@@ -1,51 +1,82 @@
-"""API representations of FAQ entries: a compact list item and the full record with citations."""
+"""API representations of FAQ entries and groups: a compact list item and the full record with
+citations."""
 
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
-from articles.models import Article
-from karabakh_site.core.api.fields import StrictModelSerializer, StrictSlugRelatedField
-from karabakh_site.core.models import Topic
-from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
+from articles.serializers import related_articles_field
+from karabakh_site.core.api.fields import StrictModelSerializer
+from karabakh_site.core.serializers import (
+    LanguageField,
+    PageUrlField,
+    PublishableSerializer,
+    RelatedField,
+    SummarySerializer,
+    api_url,
+    topics_field,
+)
 
 from .models import FAQEntry, FAQGroup
 
 
+class FAQGroupSummarySerializer(SummarySerializer):
+    """An FAQ group as its entries name it; written as its slug."""
+
+    url = api_url("api:faqgroup-detail")
+
+    class Meta:
+        model = FAQGroup
+        fields = ["id", "slug", "name", "url"]
+        read_only_fields = fields
+
+
+class FAQGroupSerializer(FAQGroupSummarySerializer):
+    entries = serializers.SerializerMethodField(help_text="The group's entries in this API.")
+
+    class Meta:
+        model = FAQGroup
+        fields = ["id", "slug", "name", "url", "position", "entries"]
+        read_only_fields = fields
+
+    def get_entries(self, group) -> str:
+        url = reverse("api:faqentry-list", request=self.context["request"])
+        return f"{url}?group={group.slug}"
+
+
+def group_field(**kwargs):
+    return RelatedField(summary=FAQGroupSummarySerializer, **kwargs)
+
+
 class FAQEntryListSerializer(StrictModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    language = LanguageField()
     url = serializers.HyperlinkedIdentityField(view_name="api:faqentry-detail", lookup_field="slug")
     page_url = PageUrlField()
-    group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    group = group_field(read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics = topics_field(read_only=True)
 
     class Meta:
         model = FAQEntry
         fields = [
-            "url", "page_url", "slug", "question", "group", "group_name", "position", "topics",
-            "status", "publish_at", "updated_at",
+            *PublishableSerializer.identity_fields, "question", "group", "group_name", "position",
+            "topics", "status", "publish_at", "updated_at",
         ]  # fmt: skip
 
 
 class FAQEntrySerializer(PublishableSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:faqentry-detail", lookup_field="slug")
-    group = StrictSlugRelatedField(slug_field="slug", queryset=FAQGroup.objects.all())
+    group = group_field(queryset=FAQGroup.objects.all(), help_text="Written as the group's slug.")
     group_name = serializers.CharField(source="group.name", read_only=True)
-    topics = StrictSlugRelatedField(
-        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
-    )
-    related_articles = StrictSlugRelatedField(
-        slug_field="slug",
-        many=True,
-        queryset=Article.objects.all(),
-        required=False,
-        help_text="Slugs of related articles; readers see the published ones.",
-    )
+    topics = topics_field()
+    related_articles = related_articles_field()
     relation_fields = ("topics", "related_articles")
 
     class Meta(PublishableSerializer.Meta):
         model = FAQEntry
         fields = [
-            "url", "page_url", "slug", "question", "answer", "answer_html", "group", "group_name",
-            "position", "topics", "related_articles", "citations",
+            *PublishableSerializer.identity_fields, "question", "answer", "answer_html", "group",
+            "group_name", "position", "topics", "related_articles", "citations",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "answer_html"]

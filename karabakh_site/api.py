@@ -2,7 +2,16 @@
 schema and its interactive docs. Included at /api/v1/ by karabakh_site.urls; shared behaviour
 (permissions, pagination, conditional GET, errors) is in the karabakh_site.core.api package."""
 
+import functools
+import re
+from pathlib import Path
+
+import cmarkgfm
+from django.conf import settings
+from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -10,6 +19,7 @@ from rest_framework import exceptions, routers, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
+from faq.api import FAQGroupViewSet
 from karabakh_site.core.api.conditional import ApiViewMixin
 from karabakh_site.core.api.tombstones import TombstoneView
 from karabakh_site.core.api.views import SourceViewSet, TopicViewSet
@@ -43,12 +53,13 @@ class SearchHitSerializer(serializers.Serializer):
 
 
 class SearchView(ApiViewMixin, GenericAPIView):
-    """Published articles, FAQ entries, timeline entries and the sources they cite, ranked by
-    the site's own search engine (karabakh_site.search)."""
+    """Published articles, FAQ entries, timeline entries and the sources they cite, ranked as the
+    site's own search ranks them."""
 
     permission_classes = [AllowAny]
     serializer_class = SearchHitSerializer
     filter_backends = []
+    query_parameters = ("q", "kind")
 
     @extend_schema(
         operation_id="search",
@@ -107,8 +118,50 @@ class RedocView(ApiViewMixin, SpectacularRedocView):
     pass
 
 
+GUIDE = Path(settings.BASE_DIR) / "docs" / "api.md"
+_HEADING = re.compile(r"<h([23])>(.*?)</h\1>")
+
+
+@functools.cache
+def _guide_html() -> str:
+    # docs/api.md is part of the release, not content: rendered once per process, it cannot
+    # differ between workers running the same code.
+    html = cmarkgfm.github_flavored_markdown_to_html(GUIDE.read_text(encoding="utf-8"))
+    # Ids on the headings, so the guide's own "#tokens" links (GitHub's anchors) work here too.
+    return _HEADING.sub(
+        lambda m: f'<h{m[1]} id="{slugify(re.sub("<[^>]+>", "", m[2]))}">{m[2]}</h{m[1]}>', html
+    )
+
+
+def guide(request):
+    """docs/api.md, the developers' guide, as a page beside the interactive docs."""
+    return render(
+        request,
+        "drf_spectacular/guide.html",
+        {"guide": mark_safe(_guide_html())},  # the repository's own Markdown, not content
+    )
+
+
 class ApiRootView(ApiViewMixin, routers.APIRootView):
-    """The API's resources, by name."""
+    """Everything the API offers, by name: the resources (lists), then the other endpoints and
+    the documentation, each as an absolute URL, so a client can start here."""
+
+    # Beside the router's lists: name → URL name. Order kept in the answer.
+    endpoints = {
+        "search": "api:search",
+        "timelinejs": "api:timelineentry-timelinejs",
+        "tombstones": "api:tombstones",
+        "schema": "api:schema",
+        "docs": "api:docs",
+        "redoc": "api:redoc",
+        "guide": "api:guide",
+    }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name, url_name in self.endpoints.items():
+            response.data[name] = request.build_absolute_uri(reverse(url_name))
+        return response
 
 
 class Router(routers.DefaultRouter):
@@ -119,6 +172,7 @@ class Router(routers.DefaultRouter):
 router = Router()
 for kind in content_kinds():
     router.register(kind.api_prefix, kind.viewset(), basename=kind.model._meta.model_name)
+router.register("faq-groups", FAQGroupViewSet, basename="faqgroup")
 router.register("places", PlaceViewSet, basename="place")
 router.register("sources", SourceViewSet, basename="source")
 router.register("topics", TopicViewSet, basename="topic")
@@ -129,5 +183,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("guide/", guide, name="guide"),
     *router.urls,
 ]

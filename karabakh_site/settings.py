@@ -451,7 +451,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Karabakh Archive API",
     "DESCRIPTION": "Source-backed articles, FAQ answers and timeline entries about the "
-    "Nagorno-Karabakh conflict, with the sources they cite. See docs/api.md.",
+    "Nagorno-Karabakh conflict, with the sources they cite. Start with the "
+    "[API guide](/api/v1/guide/) and the [API root](/api/v1/), which links every endpoint. "
+    "Reading needs no token.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Separate request and response components, so write-only and read-only fields are exact.
@@ -477,4 +479,7 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag", "Last-Modified", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
+    "RateLimit-Reset",
+]  # fmt: skip

@@ -12,11 +12,11 @@ from articles.api import visible_articles
 from karabakh_site.core.api.fields import SLUG_PATH
 from karabakh_site.core.api.filters import (
     PublishableApiFilter,
-    SlugFilter,
     StrictBooleanFilter,
     TextFilter,
 )
 from karabakh_site.core.api.views import ArchiveViewSet, PublishableViewSet
+from karabakh_site.core.filters import RecordFilter
 
 from .filters import TimelineFilter
 from .models import Place, TimelineEntry
@@ -31,7 +31,7 @@ from .serializers import (
 
 class TimelineApiFilter(PublishableApiFilter, TimelineFilter):
     q = TextFilter(field_names=["title", "summary"])
-    place = SlugFilter(field_name="place__slug", help_text="A place's slug.")
+    place = RecordFilter(model=Place, field_name="place", help_text="A place's slug.")
     key_event = StrictBooleanFilter(field_name="key_event", help_text="Only key events, or none.")
 
     class Meta(TimelineFilter.Meta):
@@ -42,7 +42,7 @@ class TimelineApiFilter(PublishableApiFilter, TimelineFilter):
 
 
 class TimelineEntryViewSet(PublishableViewSet):
-    """Timeline entries. ``date_after``/``date_before`` match by overlap with the period an entry
+    """Timeline entries. `date_after` and `date_before` match by overlap with the period an entry
     covers at its precision: "May 1994" is inside any range that touches May 1994."""
 
     queryset = TimelineEntry.objects.all()
@@ -67,6 +67,8 @@ class TimelineEntryViewSet(PublishableViewSet):
         summary="The timeline in TimelineJS's JSON format",
         description="Every entry this client may read (filters and ordering apply), unpaginated, "
         "ready for TimelineJS: `new TL.Timeline('timeline', url)`.",
+        # The list's filters and ordering apply here too, so the schema lists them.
+        filters=True,
         responses={200: TimelineJSSerializer},
     )
     @action(detail=False, url_path="timelinejs", pagination_class=None)

@@ -4,14 +4,20 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from rest_framework import serializers
 
-from articles.models import Article
+from articles.serializers import related_articles_field
 from karabakh_site.core.api.fields import (
     StrictDecimalField,
     StrictModelSerializer,
     StrictSlugRelatedField,
 )
-from karabakh_site.core.models import Topic
-from karabakh_site.core.serializers import PageUrlField, PublishableSerializer
+from karabakh_site.core.serializers import (
+    LanguageField,
+    PageUrlField,
+    PublishableSerializer,
+    RelatedField,
+    SummarySerializer,
+    topics_field,
+)
 
 from .models import Place, TimelineEntry
 
@@ -19,6 +25,7 @@ from .models import Place, TimelineEntry
 class PlaceSerializer(StrictModelSerializer):
     """A place with every community's name. Places have no page of their own on the site."""
 
+    id = serializers.IntegerField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
     latitude = StrictDecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, allow_null=True,
@@ -32,32 +39,39 @@ class PlaceSerializer(StrictModelSerializer):
     class Meta:
         model = Place
         fields = [
-            "url", "slug", "display_name", "name_en", "name_en_alt", "name_hy", "name_az",
+            "id", "url", "slug", "display_name", "name_en", "name_en_alt", "name_hy", "name_az",
             "name_ru", "latitude", "longitude",
         ]  # fmt: skip
 
 
-class PlaceSummarySerializer(StrictModelSerializer):
+class PlaceSummarySerializer(SummarySerializer):
+    """A place as entries name it; written as its slug. `name` gives the names the communities use,
+    as the pages show them (also given as `display_name`, its earlier name)."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+    name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
         model = Place
-        fields = ["url", "slug", "display_name"]
+        fields = ["id", "slug", "name", "url", "display_name"]
+        read_only_fields = fields
 
 
 class TimelineEntryListSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:timelineentry-detail", lookup_field="slug"
     )
+    id = serializers.IntegerField(read_only=True)
+    language = LanguageField()
     page_url = PageUrlField()
-    place = PlaceSummarySerializer(read_only=True, allow_null=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    place = RelatedField(summary=PlaceSummarySerializer, read_only=True, allow_null=True)
+    topics = topics_field(read_only=True)
     display_date = serializers.CharField(read_only=True, help_text="The date at its precision.")
 
     class Meta:
         model = TimelineEntry
         fields = [
-            "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
+            *PublishableSerializer.identity_fields, "title", "date", "date_precision", "end_date",
             "end_precision", "approximate", "end_approximate", "display_date", "category",
             "key_event", "place", "topics", "status", "publish_at", "updated_at",
         ]  # fmt: skip
@@ -68,7 +82,13 @@ class TimelineEntrySerializer(PublishableSerializer):
         view_name="api:timelineentry-detail", lookup_field="slug"
     )
     display_date = serializers.CharField(read_only=True, help_text="The date at its precision.")
-    place = PlaceSummarySerializer(read_only=True, allow_null=True)
+    place = RelatedField(
+        summary=PlaceSummarySerializer,
+        queryset=Place.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Written as the place's slug, or null.",
+    )
     place_slug = StrictSlugRelatedField(
         source="place",
         slug_field="slug",
@@ -76,18 +96,10 @@ class TimelineEntrySerializer(PublishableSerializer):
         allow_null=True,
         required=False,
         write_only=True,
-        help_text="The place's slug, or null.",
+        help_text="The same as writing place (kept for clients written before place was writable).",
     )
-    topics = StrictSlugRelatedField(
-        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
-    )
-    related_articles = StrictSlugRelatedField(
-        slug_field="slug",
-        many=True,
-        queryset=Article.objects.all(),
-        required=False,
-        help_text="Slugs of related articles; readers see the published ones.",
-    )
+    topics = topics_field()
+    related_articles = related_articles_field()
     relation_fields = ("topics", "related_articles")
 
     def validate(self, attrs):
@@ -105,7 +117,7 @@ class TimelineEntrySerializer(PublishableSerializer):
     class Meta(PublishableSerializer.Meta):
         model = TimelineEntry
         fields = [
-            "url", "page_url", "slug", "title", "date", "date_precision", "end_date",
+            *PublishableSerializer.identity_fields, "title", "date", "date_precision", "end_date",
             "end_precision", "approximate", "end_approximate", "display_date", "summary",
             "summary_html", "category", "key_event",
             "place", "place_slug", "topics", "related_articles", "citations",

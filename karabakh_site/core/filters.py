@@ -1,7 +1,14 @@
-"""The source index's filters, shared with the API (which subclasses them)."""
+"""The filters shared by the site's lists and the API: the record filters (topic, place, FAQ
+group) and the source index's filters, which the API subclasses.
+
+One policy, on the pages and in the API (docs/api.md, "Parameters and values"): a value a filter
+cannot take (an unknown topic, a malformed date, a category that does not exist) is a 400 with a
+message on that field; a parameter no filter has is ignored.
+"""
 
 import django_filters
 from django.core.validators import RegexValidator
+from drf_spectacular.drainage import set_override
 
 from .models import Source, Topic
 
@@ -17,19 +24,35 @@ def visible_records(model):
     return queryset
 
 
-class TopicFilter(django_filters.ModelChoiceFilter):
-    """The topic filter of every content list, on the site and in the API: a topic's slug, among
-    the topics the user may see."""
+class RecordFilter(django_filters.ModelChoiceFilter):
+    """A shared record (topic, place, FAQ group) by its slug, among the records the user may
+    see. A slug that names none of them (unknown, or only used by drafts the user may not see)
+    is a 400 that names it, the same on a page and in the API.
 
-    def __init__(self, **kwargs):
+    The API schema lists the slugs the client may give: the marker below becomes an enum of them
+    (core.api.schema), so the schema says exactly which values the API accepts."""
+
+    def __init__(self, *, model, **kwargs):
+        name = model._meta.verbose_name
         defaults = {
-            "label": "Topic",
-            "field_name": "topics",
             "to_field_name": "slug",
-            "queryset": visible_records(Topic),
-            "empty_label": "All topics",
+            "queryset": visible_records(model),
+            "error_messages": {"invalid_choice": f"No {name} has the slug “%(value)s”."},
         }
         super().__init__(**(defaults | kwargs))
+        set_override(
+            self,
+            "field",
+            {"type": "string", "x-records": model._meta.label_lower, "maxLength": 200},
+        )
+
+
+class TopicFilter(RecordFilter):
+    """The topic filter of every content list, on the site and in the API."""
+
+    def __init__(self, **kwargs):
+        defaults = {"label": "Topic", "field_name": "topics", "empty_label": "All topics"}
+        super().__init__(model=Topic, **(defaults | kwargs))
 
 
 class SourceFilter(django_filters.FilterSet):

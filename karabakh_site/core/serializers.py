@@ -3,8 +3,10 @@ builds on: citations embedded with their full source, and writes that obey the s
 
 import copy
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -12,9 +14,11 @@ from rest_framework.fields import get_error_detail
 
 from . import services
 from .api.fields import (
+    SLUG_PATH,
     StrictCharField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
+    StrictSlugRelatedField,
     StrictURLField,
 )
 from .models import Publishable, Source, Topic
@@ -34,6 +38,81 @@ class PageUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
+def content_language(item) -> str:
+    """The BCP 47 tag of the language an item is written in: its own ``language`` once items
+    have one, else the site's (settings.LANGUAGE_CODE's language, as the pages' ``lang``)."""
+    return getattr(item, "language", None) or settings.LANGUAGE_CODE.split("-")[0]
+
+
+@extend_schema_field({"type": "string", "description": "BCP 47 language tag, such as en."})
+class LanguageField(serializers.Field):
+    """The item's language (content_language), read only."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "BCP 47 language tag of the item's text, such as en.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return content_language(value)
+
+
+class RelatedField(StrictSlugRelatedField):
+    """A related record (topic, article, place, FAQ group) in the one shape every item uses: read
+    as ``summary`` gives it (id, slug, its name or title, its API ``url`` and, where it has a page,
+    ``page_url``), written as its slug, as clients wrote it before."""
+
+    def __init__(self, *, summary, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+        self.summary = summary
+
+    def to_representation(self, value):
+        return self.summary(value, context=self.context).data
+
+
+class RelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a RelatedField: the summary's component in responses, a slug in requests."""
+
+    target_class = RelatedField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "pattern": f"^{SLUG_PATH}$", "description": "A slug."}
+        return auto_schema.resolve_serializer(self.target.summary, direction).ref
+
+
+class SummarySerializer(StrictModelSerializer):
+    # The base of the related-record shapes RelatedField reads out; read only. (No docstring:
+    # the schema would show it to developers.)
+
+    id = serializers.IntegerField(read_only=True)
+
+
+def api_url(view_name: str, **kwargs):
+    """A read-only HyperlinkedIdentityField for a record's detail by slug."""
+    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug", **kwargs)
+
+
+class TopicSummarySerializer(SummarySerializer):
+    """A topic as items name it; written as its slug."""
+
+    url = api_url("api:topic-detail")
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name", "url", "page_url"]
+        read_only_fields = fields
+
+
+def topics_field(**kwargs):
+    """``topics`` on every content item: read as topic summaries, written as slugs."""
+    if not kwargs.get("read_only"):
+        kwargs.setdefault("queryset", Topic.objects.all())
+    return RelatedField(summary=TopicSummarySerializer, many=True, required=False, **kwargs)
+
+
 def raise_as_api_error(error: DjangoValidationError, rename: dict[str, str] | None = None):
     """A model-layer ValidationError as a 400 keyed by the API's field names."""
     if not hasattr(error, "error_dict"):
@@ -46,17 +125,18 @@ def raise_as_api_error(error: DjangoValidationError, rename: dict[str, str] | No
 
 
 class TopicSerializer(StrictModelSerializer):
+    id = serializers.IntegerField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
     page_url = PageUrlField()
 
     class Meta:
         model = Topic
-        fields = ["url", "page_url", "slug", "name", "description"]
+        fields = ["id", "url", "page_url", "slug", "name", "description"]
 
 
 class SourceSerializer(StrictModelSerializer):
-    """A source with Wikipedia's citation fields. ``document_url`` is the cited document (the
-    model's ``url``; ``url`` is the API address, as on every resource)."""
+    """A source, with Wikipedia's citation fields. `document_url` is the cited document; `url`
+    is the source's address in this API, as on every resource."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     page_url = PageUrlField()
@@ -87,7 +167,7 @@ class SourceSerializer(StrictModelSerializer):
 
 
 class CitationSerializer(serializers.Serializer):
-    """One citation, in order: read with the full source record, written with ``source_id``."""
+    """One citation, in order: read with the full source record, written with `source_id`."""
 
     position = serializers.IntegerField(read_only=True)
     source = SourceSerializer(read_only=True)
@@ -99,21 +179,23 @@ class CitationSerializer(serializers.Serializer):
 
 
 class PublishableSerializer(StrictModelSerializer):
-    """Shared by articles, FAQ entries and timeline entries.
+    """A content item with its citations, each with its full source.
 
-    Writes: ``citations`` replace the item's citations when given. Setting ``status`` to
-    published saves the item unpublished, writes its citations, then publishes it through
-    services.publish(), which applies the source rule; the rule is also checked before anything is
-    written, so a refusal is a 400 on ``status`` with the rule's message. Users without the
-    publish permission get a 403 for any attempt to publish, withdraw or schedule.
-
-    Every change of ``status`` goes through the workflow services, so it is in the item's
-    workflow log (WorkflowEvent) with the user, as in the admin: draft → review is
-    submit_for_review(); an editor's review → draft is return_for_changes() and needs a
-    ``review_comment``; a contributor may take an item in review back to draft (the admin's form
-    allows it too) without one.
+    Writing: `citations`, when given, replace the item's citations. Setting `status` to
+    `published` needs at least one citation; without one nothing is saved and the answer is a 400
+    on `status`. Tokens whose user may not publish get a 403 for publishing, withdrawing or
+    scheduling. An editor returning an item in review to draft gives a `review_comment`.
     """
 
+    # (The docstring above is the schema's description, for outside developers.) How a write
+    # runs: the source rule is checked on a copy before anything is written; a publish saves the
+    # item unpublished, writes its citations, then publishes through services.publish(). Every
+    # status change goes through the workflow services (draft → review is submit_for_review(),
+    # an editor's review → draft is return_for_changes()), so it is logged with the user as in
+    # the admin.
+
+    id = serializers.IntegerField(read_only=True, help_text="Stable: it never changes or returns.")
+    language = LanguageField()
     page_url = PageUrlField()
     citations = CitationSerializer(many=True, required=False)
     review_comment = StrictCharField(
@@ -127,6 +209,8 @@ class PublishableSerializer(StrictModelSerializer):
     # Many-to-many fields written by slug; set after the item is saved.
     relation_fields: tuple[str, ...] = ()
 
+    # Every item, list or detail, begins with these.
+    identity_fields = ["id", "url", "page_url", "slug", "language"]
     publishing_fields = [
         "status", "review_comment", "publish_at", "withdraw_at", "is_published", "created_at",
         "updated_at",

@@ -48,8 +48,9 @@ def test_the_schema_covers_every_resource(schema):
 def test_reading_needs_no_token_and_writing_does(schema):
     articles = schema["paths"]["/api/v1/articles/"]
 
-    assert {} in articles["get"]["security"]
-    assert {} not in articles["post"]["security"]
+    # No security requirement on reads, so the interactive docs show no lock on them.
+    assert articles["get"]["security"] == []
+    assert articles["post"]["security"] and {} not in articles["post"]["security"]
 
 
 @pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/redoc/"])

@@ -9,6 +9,9 @@ from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from karabakh_site.core import changes, faults
 
@@ -34,16 +37,40 @@ class ApiViewMixin:
     request started, so it is the same from every worker and never earlier than a change the
     answer depends on; when no such date can be given, only the ETag is sent."""
 
+    # Query parameters a view reads itself (search's q and kind, ...), beside its filters,
+    # ordering and pagination, which known_parameters() finds.
+    query_parameters: tuple[str, ...] = ()
+
+    def known_parameters(self) -> set[str]:
+        """The query parameters this view reads. The rest are ignored (docs/api.md, "Parameters
+        and values"), as on the site's pages."""
+        names = set(self.query_parameters)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names |= set(filterset_class.base_filters)
+        for backend in getattr(self, "filter_backends", ()):
+            if issubclass(backend, OrderingFilter):
+                names.add(backend.ordering_param)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            names |= {paginator.page_query_param, paginator.page_size_query_param}
+        return names
+
     def initial(self, request, *args, **kwargs):
         # Before any query for the answer (see core.changes.last_modified).
         self.content_read_from = time.time()
         super().initial(request, *args, **kwargs)
+        known = self.known_parameters()
         # "?ordering=" or "?updated_since=" would otherwise mean "no filter" silently.
         empty = sorted({name for name, value in request.query_params.items() if value == ""})
-        if empty:
-            raise exceptions.ValidationError(
-                {name: ["Give a value, or leave the parameter out."] for name in empty}
-            )
+        errors = {
+            name: ["Give a value, or leave the parameter out."] for name in empty if name in known
+        }
+        # DRF's own name for a text filter: a client trying it would get every item, silently.
+        if "search" in request.query_params and "q" in known and "search" not in known:
+            errors["search"] = ["This API filters by text with q=, not search=."]
+        if errors:
+            raise exceptions.ValidationError(errors)
 
     def handle_exception(self, exc):
         # Before the API's exception handler, which would answer a database that is down or hung
@@ -54,7 +81,14 @@ class ApiViewMixin:
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON whatever the view renders otherwise (the schema's YAML, the docs'
+            # HTML) and whatever Accept asked for: a 406 or a 429 on the schema included.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in getattr(request._request, "rate_limit", {}).items():
+            response[name] = value
         anonymous = not (request.user and request.user.is_authenticated)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response.render()

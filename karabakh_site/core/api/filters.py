@@ -97,9 +97,9 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class PublishableApiFilter(django_filters.FilterSet):
-    """API-only filters shared by the content types; mixed into each app's own FilterSet."""
+    """API-only filters shared by the content types; mixed into each app's own FilterSet (whose
+    ``topic``, core.filters.TopicFilter, the API shares with the page)."""
 
-    topic = SlugFilter(field_name="topics__slug", help_text="A topic's slug.")
     status = django_filters.ChoiceFilter(
         choices=Publishable.Status.choices,
         method="filter_status",

@@ -46,7 +46,22 @@ class AnonymousThrottle(AnonRateThrottle):
             cache_circuit.failed(error, "anonymous API clients are not throttled meanwhile")
             return True
         cache_circuit.succeeded()
+        # For the RateLimit-* headers (ApiViewMixin.finalize_response), worked out from the same
+        # shared-cache counts as the decision, so every worker tells a client the same.
+        request._request.rate_limit = self.headers(allowed)
         return allowed or self.throttle_failure()
+
+    def headers(self, allowed: bool) -> dict[str, str]:
+        """RateLimit-Limit: the rate's number of requests; RateLimit-Remaining: how many more the
+        sliding window lets in now; RateLimit-Reset: seconds until one more is let in when none
+        remain (as Retry-After), else until the current fixed window ends and its count starts
+        to weigh less."""
+        reset = math.ceil(self.started + self.duration - self.now) if allowed else self.wait()
+        return {
+            "RateLimit-Limit": str(self.num_requests),
+            "RateLimit-Remaining": str(max(0, math.floor(self.num_requests - self.used))),
+            "RateLimit-Reset": str(max(1, reset)),
+        }
 
     def _allow(self) -> bool:
         self.now = self.timer()
@@ -60,9 +75,12 @@ class AnonymousThrottle(AnonRateThrottle):
         previous = cache.get(f"{self.key}:{window - 1}", 0)
         # The share of the previous window the sliding window [now - period, now] still covers.
         weight = 1 - (self.now - started) / self.duration
-        if current + previous * weight <= self.num_requests:
+        self.started = started
+        self.used = current + previous * weight
+        if self.used <= self.num_requests:
             return True
         self._count(cache, current_key, timeout, -1)
+        self.used = self.num_requests
         self.free_at = self._free_at(started, allowed=current - 1, previous=previous)
         return False
 

@@ -123,6 +123,7 @@ class TombstoneView(ApiViewMixin, GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = TombstoneSerializer
     filter_backends = []
+    query_parameters = ("since", "kind")
 
     @extend_schema(
         operation_id="tombstones",

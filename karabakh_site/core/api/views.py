@@ -39,8 +39,11 @@ class ArchiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     )
 )
 class PublishableViewSet(ArchiveViewSet):
-    """Anonymous clients, and users without the model's view permission, get published() items
-    only; others get every item, drafts included. Lists use the compact ``list_serializer_class``."""
+    """Anyone may read published items. A token whose user may read drafts sees every item,
+    drafts included. Lists give each item's main fields; an item's own address gives all of them,
+    with its citations."""
+
+    # Lists are served by list_serializer_class (compact), details by serializer_class.
 
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATH
