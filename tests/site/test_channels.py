@@ -147,7 +147,8 @@ def build_world() -> World:
 
 
 def item_path(kind, item) -> str:
-    return "" if kind == "faq" else item.get_absolute_url()
+    # An FAQ entry's get_absolute_url() is its anchor on the list; its own page is in the sitemap.
+    return reverse("faq:detail", args=[item.slug]) if kind == "faq" else item.get_absolute_url()
 
 
 @dataclass
@@ -179,12 +180,13 @@ LISTS = [
     Channel("timeline:feed-atom", ("timeline",)),
     Channel("core:source-list", ("source",)),
     Channel("core:topic-list", ("topic",)),
-    Channel("sitemap", ("article", "timeline", "source", "topic")),
+    Channel("sitemap", ("article", "faq", "timeline", "source", "topic")),
     Channel("api:article-list", ("article",)),
     Channel("api:faqentry-list", ("faq",)),
     Channel("api:timelineentry-list", ("timeline",)),
     Channel("api:timelineentry-timelinejs", ("timeline",)),
     Channel("api:place-list", ("place",)),
+    Channel("api:faqgroup-list", ("group",)),
     Channel("api:source-list", ("source",), {"page_size": 100}),
     Channel("api:topic-list", ("topic",), {"page_size": 100}),
     Channel("api:search", ("article", "faq", "timeline", "source"), {"q": SEARCH_WORD}),
@@ -193,6 +195,7 @@ LISTS = [
 DETAILS = [
     DetailChannel("articles:detail", "article"),
     DetailChannel("timeline:detail", "timeline"),
+    DetailChannel("faq:detail", "faq"),
     DetailChannel("core:source-detail", "source", key="pk"),
     DetailChannel("core:topic-detail", "topic"),
     DetailChannel("api:article-detail", "article"),
@@ -201,12 +204,14 @@ DETAILS = [
     DetailChannel("api:source-detail", "source", key="pk"),
     DetailChannel("api:topic-detail", "topic"),
     DetailChannel("api:place-detail", "place"),
+    DetailChannel("api:faqgroup-detail", "group"),
 ]
 
 # URL patterns that carry no content of the archive's items (still checked for leaks).
 # The tombstones name removed items by slug only, never by title (the tokens checked here).
 NO_CONTENT = [
     "robots", "healthz", "api:api-root", "api:schema", "api:docs", "api:redoc", "api:tombstones",
+    "api:guide",
 ]  # fmt: skip
 
 
