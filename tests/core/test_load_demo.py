@@ -142,3 +142,15 @@ def test_the_demo_article_keeps_its_corrections_from_the_data(tmp_path):
         ("2026-01-15", "The date was wrong.")
     ]
     assert "articles 0 new/changed of 1" in out.getvalue()
+
+
+def test_the_demo_article_carries_its_own_publication_date_not_the_install_time(client):
+    call_command("load_demo", stdout=StringIO())
+    article = Article.objects.get()
+    # The seed text is undated; the article is dated the day after the latest source it cites
+    # (11 August 2025), so it never claims to predate what it reports.
+    assert article.publish_at.isoformat() == "2025-08-12T09:00:00+00:00"
+
+    response = client.get("/articles/")
+    assert response.context["years"] == [2025]
+    assert client.get("/articles/", {"year": 2025}).context["articles"][0] == article
