@@ -212,3 +212,32 @@ def test_share_links_are_plain_links_with_names_and_the_permanent_link_in_view(c
         in share
     )
     assert "<script" not in share
+
+
+def test_back_links_find_each_marker_in_text_order_but_none_in_code():
+    from karabakh_site.core.templatetags.reader import backlinks
+    from karabakh_site.markdown import marker_occurrences, render_markdown
+
+    html = render_markdown("One.[^1] Two.[^2] Three.[^1] `[^3]`", anchor_prefix="x-source")
+
+    assert marker_occurrences(html, "x-source") == {
+        1: ["x-source-ref-1-1", "x-source-ref-1-2"],
+        2: ["x-source-ref-2-1"],
+    }
+    assert backlinks(html, "x-source", 2) == (
+        '<span class="backlinks"><a href="#x-source-ref-2-1"'
+        ' aria-label="Back to reference 2">↩</a></span>'
+    )
+    assert 'aria-label="Back to reference 1b">b</a>' in backlinks(html, "x-source", 1)
+    assert backlinks(html, "x-source", 3) == ""
+
+
+def test_a_source_cited_more_than_26_times_gets_letters_past_z():
+    from karabakh_site.core.templatetags.reader import backlinks
+    from karabakh_site.markdown import render_markdown
+
+    html = render_markdown("Claim.[^1] " * 28, anchor_prefix="s")
+
+    links = backlinks(html, "s", 1)
+    assert 'aria-label="Back to reference 1z">z</a>' in links
+    assert 'href="#s-ref-1-28" aria-label="Back to reference 1ab">ab</a>' in links
