@@ -2,19 +2,15 @@
 
 import django_filters
 
-from karabakh_site.core.filters import TopicFilter, visible_records
+from karabakh_site.core.filters import RecordFilter, TopicFilter
 
 from .models import FAQEntry, FAQGroup
 
 
 class FAQFilter(django_filters.FilterSet):
     topic = TopicFilter()
-    group = django_filters.ModelChoiceFilter(
-        label="Group",
-        field_name="group",
-        to_field_name="slug",
-        queryset=visible_records(FAQGroup),
-        empty_label="All groups",
+    group = RecordFilter(
+        model=FAQGroup, label="Group", field_name="group", empty_label="All groups"
     )
 
     class Meta:

@@ -161,6 +161,8 @@ class ApiRootView(ApiViewMixin, routers.APIRootView):
         response = super().get(request, *args, **kwargs)
         for name, url_name in self.endpoints.items():
             response.data[name] = request.build_absolute_uri(reverse(url_name))
+        # A URI template (RFC 6570), as GitHub's API root gives its search: q is required.
+        response.data["search"] += "?q={q}"
         return response
 
 

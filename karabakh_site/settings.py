@@ -467,6 +467,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # ReDoc's theme names web fonts (Roboto, Montserrat) that only Google's CDN would serve; the
+    # site's own system font stack needs no font file from anywhere.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
+                "headings": {"fontFamily": 'system-ui, -apple-system, "Segoe UI", sans-serif'},
+                "code": {"fontFamily": "ui-monospace, Menlo, Consolas, monospace"},
+            }
+        }
+    },
     # A timeline entry's start and end precision share one choice set: one schema enum for both
     # (check --deploy warns on two names for it otherwise).
     "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "timeline.models.TimelineEntry.Precision"},

@@ -41,10 +41,19 @@ class ApiViewMixin:
     # ordering and pagination, which known_parameters() finds.
     query_parameters: tuple[str, ...] = ()
 
+    def filter_queryset(self, queryset):
+        # An item is found by its address alone: a list's filters and ordering in a detail's
+        # query string are ignored, as any unknown parameter (the schema lists none there).
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def known_parameters(self) -> set[str]:
         """The query parameters this view reads. The rest are ignored (docs/api.md, "Parameters
         and values"), as on the site's pages."""
         names = set(self.query_parameters)
+        if getattr(self, "detail", False):
+            return names
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             names |= set(filterset_class.base_filters)

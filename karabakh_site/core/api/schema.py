@@ -49,13 +49,21 @@ def _list_records(parameter: dict, request) -> None:
     client may give, so schema-valid values are exactly those the API accepts."""
     schema = parameter.get("schema", {})
     label = schema.pop("x-records", None)
-    if label is None:
+    if label is None or request is None:
+        # No request: the schema is being checked (manage.py check), not served; no database.
         return
     model = apps.get_model(label)
     user = getattr(request, "user", None)
-    slugs = list(model.objects.visible_to(user).order_by("slug").values_list("slug", flat=True))
-    if slugs:
-        schema["enum"] = slugs
+    opts = model._meta
+    # Readers get the list of public slugs, which only publishing changes. Users who see every
+    # record (editors, contributors) make them too: a list would be out of date at their first
+    # write, so they get the slug's form only.
+    if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        schema["pattern"] = r"^[-a-zA-Z0-9_]+$"
+    else:
+        slugs = list(model.objects.public().order_by("slug").values_list("slug", flat=True))
+        if slugs:
+            schema["enum"] = slugs
     parameter["description"] = (
         f"A {model._meta.verbose_name}'s slug; another is a 400. "
         + parameter.get("description", "")
