@@ -466,10 +466,24 @@ class CitationBase(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        """Removing one citation (from the shell, a script) is a write of its item like any
+        other: the [^N] markers after it are renumbered so each keeps its source, a marker that
+        cites this one refuses the removal naming it, and the last citation of a published item
+        stays (services.ItemWrite; ValidationError)."""
+        from . import services
+
         item = self.item
-        if item.status == Publishable.Status.PUBLISHED and item.citations.count() <= 1:
-            raise ValidationError(NEEDS_SOURCE_MESSAGE, code="no_source")
-        return super().delete(*args, **kwargs)
+        current = list(
+            type(self)._base_manager.filter(**{self.item_field: item}).order_by("position", "id")
+        )
+        remaining = [citation for citation in current if citation.pk != self.pk]
+        services.write_item(
+            item,
+            citations=remaining,
+            markers_from=current,
+            by=getattr(self, "_history_user", None),
+        )
+        return 1, {self._meta.label: 1}
 
 
 class WorkflowEvent(models.Model):

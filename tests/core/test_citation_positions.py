@@ -4,6 +4,7 @@ the end, and a reorder or removal in the admin rewrites the markers so each keep
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -215,3 +216,20 @@ def test_the_api_and_imports_take_markers_as_sent():
 
 def test_renumber_markers_rewrites_every_marker_once():
     assert renumber_markers("a[^1] b[^2] c[^1] d[^9]", {1: 2, 2: 1}) == "a[^2] b[^1] c[^2] d[^9]"
+
+
+def test_deleting_one_citation_renumbers_the_markers_after_it():
+    article = ArticleFactory(citations=3, body="One.[^1] Three.[^3]")
+    first, second, third = article.citations.order_by("position")
+    second.delete()
+    article.refresh_from_db()
+    assert article.body == "One.[^1] Three.[^2]"
+    assert list(article.citations.order_by("position")) == [first, third]
+    assert [c.position for c in article.citations.order_by("position")] == [1, 2]
+
+
+def test_deleting_a_cited_citation_is_refused_naming_its_marker():
+    article = ArticleFactory(citations=2, body="One.[^1] Two.[^2]")
+    with pytest.raises(ValidationError, match=r"\[\^2\] cites the citation you are removing"):
+        article.citations.order_by("position").last().delete()
+    assert article.citations.count() == 2
