@@ -241,3 +241,36 @@ def test_a_source_cited_more_than_26_times_gets_letters_past_z():
     links = backlinks(html, "s", 1)
     assert 'aria-label="Back to reference 1z">z</a>' in links
     assert 'href="#s-ref-1-28" aria-label="Back to reference 1ab">ab</a>' in links
+
+
+@pytest.mark.django_db
+def test_a_silent_edit_does_not_make_an_article_citation_last_modified(client: Client):
+    with time_machine.travel(datetime.datetime(2025, 8, 12, 9, tzinfo=datetime.UTC)):
+        article = ArticleFactory(slug="quiet", publish_at=timezone_now())
+    with time_machine.travel(datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)):
+        article.standfirst = "A typo fixed."
+        article.save()
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert "Published August 12, 2025. Accessed" in html
+    assert "Last modified" not in html
+
+
+@pytest.mark.django_db
+def test_an_event_citation_shows_when_it_was_last_changed(client: Client):
+    with time_machine.travel(datetime.datetime(2025, 8, 12, 9, tzinfo=datetime.UTC)):
+        entry = TimelineEntryFactory(slug="changed", publish_at=timezone_now())
+    with time_machine.travel(datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)):
+        entry.summary = "Something else happened.[^1]"
+        entry.save()
+
+    html = client.get(entry.get_absolute_url()).text
+
+    assert "Published August 12, 2025. Last modified September 1, 2025. Accessed" in html
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()

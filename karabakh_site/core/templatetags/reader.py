@@ -18,11 +18,15 @@ def cite_page(context, item, updated=None):
     """The page's citation in every style. The permanent link is the page's own address (without
     its query string); the author is the item's byline where it has one, else the archive."""
     request = context["request"]
+    if not updated:  # not given (the template passes "" for an unset variable)
+        # An article is "updated" by its dated corrections only (Article.updated_on), not by
+        # silent edits such as typo fixes; other items by their last change.
+        updated = item.updated_on if hasattr(type(item), "updated_on") else item.updated_at
     citation = citing.page_citation(
         title=item.title,
         url=request.build_absolute_uri(request.path),
         published_at=item.publish_at,
-        updated=updated or item.updated_at,
+        updated=updated,
         author=getattr(item, "byline", None),
         key=f"karabakh-archive-{item.slug}",
     )
