@@ -126,7 +126,11 @@ _HEADING = re.compile(r"<h([23])>(.*?)</h\1>")
 def _guide_html() -> str:
     # docs/api.md is part of the release, not content: rendered once per process, it cannot
     # differ between workers running the same code.
-    html = cmarkgfm.github_flavored_markdown_to_html(GUIDE.read_text(encoding="utf-8"))
+    # GitHub's extensions, without its <pre lang="…"> (not a valid lang attribute in HTML).
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        GUIDE.read_text(encoding="utf-8"),
+        extensions=["table", "autolink", "strikethrough", "tagfilter"],
+    )
     # Ids on the headings, so the guide's own "#tokens" links (GitHub's anchors) work here too.
     return _HEADING.sub(
         lambda m: f'<h{m[1]} id="{slugify(re.sub("<[^>]+>", "", m[2]))}">{m[2]}</h{m[1]}>', html

@@ -154,5 +154,8 @@ def server_error(request, template_name="500.html"):
     core.faults' middleware cannot see it), is a 503 with Retry-After instead."""
     if faults.database_unavailable(sys.exc_info()[1]):
         return faults.unavailable_response(request)
+    if request.path.startswith("/api/"):
+        # Errors under /api/ are JSON, also those raised outside the API's views (middleware).
+        return JsonResponse({"detail": "Server error."}, status=500)
     template = loader.get_template(template_name)
     return HttpResponse(template.render({"error_page": True}), status=500)

@@ -330,3 +330,21 @@ def test_the_docs_speak_to_outside_developers(schema):
     for jargon in ("serializer", "karabakh_site", "published()", "See docs/api.md"):
         assert jargon not in text
     assert "(/api/v1/guide/)" in schema["info"]["description"]
+
+
+def test_a_server_error_outside_the_api_views_is_json_under_api(monkeypatch):
+    from django.test import Client
+
+    import karabakh_site.api
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(karabakh_site.api, "_guide_html", broken)
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/api/v1/guide/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Server error."}

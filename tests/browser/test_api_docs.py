@@ -62,3 +62,17 @@ def test_the_api_docs_request_nothing_from_another_host(
     assert any("/api/v1/schema/" in url for url in recording_context.requests) or name == (
         "api:guide"
     )
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_guide_passes_axe_core(live_server, page, archive, axe_path, color_scheme):
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto(live_server.url + reverse("api:guide"))
+    page.add_script_tag(path=str(axe_path))
+
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    )
+
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
