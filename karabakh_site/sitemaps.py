@@ -11,7 +11,7 @@ from faq.sitemaps import FAQEntrySitemap
 from karabakh_site.core.models import Topic
 from karabakh_site.core.readers import public_sources
 from timeline.models import TimelineEntry
-from timeline.sitemaps import TimelineEntrySitemap
+from timeline.sitemaps import PlaceSitemap, TimelineEntrySitemap
 
 
 class SectionSitemap(Sitemap):
@@ -63,6 +63,7 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
     "timeline": TimelineEntrySitemap,
+    "places": PlaceSitemap,
     "faq": FAQEntrySitemap,
     "sources": SourceSitemap,
     "topics": TopicSitemap,
