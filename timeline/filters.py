@@ -7,9 +7,10 @@ Dates filter by overlap with the period an entry covers at its precision, using 
 import django_filters
 from django import forms
 
-from karabakh_site.core.filters import TopicFilter
+from karabakh_site.core.api.filters import StrictBooleanFilter
+from karabakh_site.core.filters import RecordFilter, TopicFilter
 
-from .models import TimelineEntry
+from .models import Place, TimelineEntry
 
 
 class TimelineFilterForm(forms.Form):
@@ -26,6 +27,10 @@ class TimelineFilter(django_filters.FilterSet):
         label="Category", choices=TimelineEntry.Category.choices, empty_label="All categories"
     )
     topic = TopicFilter()
+    # The same filters, with the same values, as the API's (which declares them too, for its
+    # help texts): a place's slug, and true/false for key events.
+    place = RecordFilter(model=Place, field_name="place", label="Place", empty_label="All places")
+    key_event = StrictBooleanFilter(field_name="key_event", label="Key events only")
     date_after = django_filters.DateFilter(
         label="From", field_name="period_end", lookup_expr="gte", input_formats=["%Y-%m-%d"]
     )

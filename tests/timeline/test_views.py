@@ -130,7 +130,7 @@ def test_the_chart_has_a_bar_per_year_linking_to_that_year_and_a_data_table(clie
     response = client.get(reverse("timeline:list"))
 
     bars = response.context["chart"].bars
-    assert [(bar.year, bar.count) for bar in bars] == [(1992, 2), (1994, 1)]
+    assert [(bar.start, bar.count) for bar in bars] == [(1992, 2), (1994, 1)]
     assert bars[0].height > bars[1].height
     html = response.text
     assert 'aria-label="1992: 2 events"' in html
@@ -188,8 +188,9 @@ def test_the_timeline_runs_the_same_queries_for_one_or_many_entries(
     for index in range(items):
         event = entry(f"Event {index}", datetime.date(1990 + index, 1, 1), place=PlaceFactory())
         event.topics.add(topic)
-    # Count, entries with places, topics, citations with sources, per-year counts, topic choices.
-    with django_assert_num_queries(6):
+    # Count, entries with places, topics, citations with sources, per-year counts, topic and
+    # place choices.
+    with django_assert_num_queries(7):
         assert client.get(reverse("timeline:list")).status_code == 200
 
 
@@ -228,13 +229,13 @@ def test_a_long_timeline_is_paged_and_each_bar_links_to_the_page_its_year_starts
 
     assert [e.title for e in first.context["entries"]] == ["A", "B"]
     assert [e.title for e in second.context["entries"]] == ["C", "D"]
-    links = {bar.year: bar.href for bar in first.context["chart"].bars}
+    links = {bar.start: bar.href for bar in first.context["chart"].bars}
     assert links == {
         1990: "#year-1990",
         1991: "#year-1991",
         1992: "?category=military&page=2#year-1992",
     }
-    assert {bar.year: bar.count for bar in second.context["chart"].bars} == {
+    assert {bar.start: bar.count for bar in second.context["chart"].bars} == {
         1990: 1,
         1991: 2,
         1992: 1,
