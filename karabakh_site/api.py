@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -161,6 +162,20 @@ class ApiRootView(ApiViewMixin, routers.APIRootView):
         "guide": "api:guide",
     }
 
+    # DRF leaves the root out of the schema; it is where a client starts, so it is in.
+    schema = AutoSchema()
+
+    @extend_schema(
+        operation_id="root",
+        summary="Every resource and endpoint, by name",
+        responses={
+            200: {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Name → absolute URL; search is a URI template (?q={q}).",
+            }
+        },
+    )
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         for name, url_name in self.endpoints.items():
