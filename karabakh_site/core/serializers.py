@@ -67,7 +67,12 @@ class RelatedField(StrictSlugRelatedField):
         self.summary = summary
 
     def to_representation(self, value):
-        return self.summary(value, context=self.context).data
+        # One summary serializer per field (a list's items share it), not one per record: its
+        # fields are built once.
+        summary = getattr(self, "_summary", None)
+        if summary is None:
+            summary = self._summary = self.summary(context=self.context)
+        return summary.to_representation(value)
 
 
 class RelatedFieldSchema(OpenApiSerializerFieldExtension):
