@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from karabakh_site import views
+from karabakh_site import share_images, views
 from karabakh_site.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -13,6 +13,13 @@ urlpatterns = [
     path("faq/", include("faq.urls")),
     path("timeline/", include("timeline.urls")),
     path("", include("karabakh_site.core.urls")),
+    # Share images (og:image): the version is a hash of what the image shows.
+    path("share/site-<slug:version>.png", share_images.site_image, name="share-site"),
+    path(
+        "share/<slug:kind>/<slug:key>/<slug:version>.png",
+        share_images.item_image,
+        name="share-image",
+    ),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
