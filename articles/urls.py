@@ -1,6 +1,9 @@
 from django.urls import path
 
+from karabakh_site.core.views import PublicHistoryView
+
 from . import feeds, views
+from .models import Article
 
 app_name = "articles"
 
@@ -11,4 +14,9 @@ urlpatterns = [
     path("feed.atom", feeds.ArticlesAtomFeed(), name="feed-atom"),
     path("corrections.atom", feeds.CorrectionsFeed(), name="corrections-feed"),
     path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path(
+        "<slug:slug>/history/",
+        PublicHistoryView.as_view(model=Article),
+        name="history",
+    ),
 ]

@@ -74,7 +74,7 @@ class FAQEntry(Publishable):
         return f"{self.slug}-source"
 
     def get_absolute_url(self):
-        return reverse("faq:index") + f"#{self.slug}"
+        return reverse("faq:detail", kwargs={"slug": self.slug})
 
 
 class FAQCitation(CitationBase):

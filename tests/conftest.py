@@ -14,6 +14,8 @@ def editorial_group(name: str) -> Group:
 
         migration = importlib.import_module("karabakh_site.core.migrations.0003_editorial_groups")
         migration.create_groups(apps, None)
+        later = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
+        later.grant_permissions(apps, None)
     return Group.objects.get(name=name)
 
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from karabakh_site.core.views import PublicHistoryView
+
 from . import feeds, views
+from .models import TimelineEntry
 
 app_name = "timeline"
 
@@ -14,4 +17,9 @@ urlpatterns = [
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
     path("map/", views.EventsMapView.as_view(), name="map"),
     path("<slug:slug>/", views.TimelineEntryDetailView.as_view(), name="detail"),
+    path(
+        "<slug:slug>/history/",
+        PublicHistoryView.as_view(model=TimelineEntry),
+        name="history",
+    ),
 ]

@@ -33,8 +33,18 @@ class ArchiveAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("guide/", self.admin_view(self.guide_view), name="editorial_guide"),
+            path(
+                "reports/one-sided/",
+                self.admin_view(self.one_sided_view),
+                name="editorial_one_sided",
+            ),
             *super().get_urls(),
         ]
+
+    def one_sided_view(self, request):
+        from .admin.evidence import one_sided_report
+
+        return one_sided_report(self, request)
 
     def guide_view(self, request):
         try:

@@ -101,6 +101,43 @@ class Topic(models.Model):
         return reverse("core:topic-detail", kwargs={"slug": self.slug})
 
 
+class Perspective(models.Model):
+    """Whose voice a source is (a government, a court, a side's media, international media...):
+    shown beside every citation, so a reader sees where each claim comes from. The list is the
+    editors' (admin), seeded by a migration; ``side`` says whether it speaks for one of the
+    parties to the conflict, which the evidence profile counts (core.evidence)."""
+
+    class Side(models.TextChoices):
+        ARMENIAN = "armenian", "Armenian side"
+        AZERBAIJANI = "azerbaijani", "Azerbaijani side"
+        NEITHER = "neither", "Neither party"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="For readers: who this covers, shown on source pages."
+    )
+    side = models.CharField(
+        "party to the conflict",
+        max_length=12,
+        choices=Side.choices,
+        default=Side.NEITHER,
+        help_text="Whether sources of this perspective speak for one side of the conflict. "
+        "“Neither party” counts as independent of the parties in the evidence profile.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order in lists and filters.")
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def independent(self) -> bool:
+        return self.side == self.Side.NEITHER
+
+
 class Source(SearchIndexed, TimeStampedModel):
     """A document cited by the archive, described with Wikipedia's citation fields."""
 
@@ -142,7 +179,23 @@ class Source(SearchIndexed, TimeStampedModel):
         "URL status", max_length=10, choices=UrlStatus.choices, default=UrlStatus.UNKNOWN
     )
     last_checked_at = models.DateTimeField("last checked", null=True, blank=True)
-    notes = models.TextField(blank=True)
+    perspective = models.ForeignKey(
+        Perspective,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="Whose voice this source is; shown beside every citation of it.",
+    )
+    notes = models.TextField(
+        "note for readers", blank=True, help_text="Public: shown on the source's page."
+    )
+    internal_notes = models.TextField(
+        "editors' notes",
+        blank=True,
+        help_text="Private: for editors only, never shown to readers, searched or exported "
+        "through the public API.",
+    )
 
     search_weights = {"title": "A", "publisher": "B", "author": "B", "notes": "C"}
 
@@ -263,7 +316,9 @@ class PublishableQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "citations",
-                queryset=citation_model.objects.select_related("source").order_by("position", "id"),
+                queryset=citation_model.objects.select_related(
+                    "source", "source__perspective"
+                ).order_by("position", "id"),
             )
         )
 
@@ -358,6 +413,11 @@ class Publishable(SearchIndexed, TimeStampedModel):
             html = render_markdown(getattr(self, source), anchor_prefix=self.citation_anchor_prefix)
             setattr(self, target, html)
         return list(self.rendered_fields.values())
+
+    def get_history_url(self) -> str:
+        """The item's public history page (core.public_history); each content app routes it as
+        "<app>:history"."""
+        return reverse(f"{self._meta.app_label}:history", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:

@@ -32,7 +32,8 @@ def public_sources() -> QuerySet[Source]:
         field = model.item_field_name()
         published = item_model(model).objects.published()
         cited |= Q(pk__in=model.objects.filter(**{f"{field}__in": published}).values("source_id"))
-    return Source.objects.filter(cited)
+    # Each source shows its perspective wherever it is listed.
+    return Source.objects.filter(cited).select_related("perspective")
 
 
 def citing_published_items(source: Source) -> list[tuple[str, str, list]]:

@@ -275,3 +275,27 @@ class TopicDetailView(ReaderPageMixin, DetailView):
                 [item for _, items in context["sections"] for item in items],
             )
         ]
+
+
+class PublicHistoryView(ReaderPageMixin, DetailView):
+    """/…/<slug>/history/: the published versions of one published item and what changed between
+    them (core.public_history); 404 for an item readers cannot see. Each content app routes it
+    with its model."""
+
+    template_name = "core/item_history.html"
+    context_object_name = "item"
+
+    def get_queryset(self):
+        return self.model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        from .public_history import public_versions
+
+        context = super().get_context_data(**kwargs)
+        context["versions"] = list(reversed(public_versions(self.object)))
+        context["kind"] = self.model._meta.verbose_name
+        return context
+
+    def get_breadcrumbs(self):
+        item = self.object
+        return [(str(item), item.get_absolute_url()), ("History", self.request.path)]

@@ -196,6 +196,10 @@ DETAILS = [
     DetailChannel("articles:detail", "article"),
     DetailChannel("timeline:detail", "timeline"),
     DetailChannel("faq:detail", "faq"),
+    # The readers' history of an item lists only versions readers could see (core.public_history).
+    DetailChannel("articles:history", "article"),
+    DetailChannel("timeline:history", "timeline"),
+    DetailChannel("faq:history", "faq"),
     DetailChannel("core:source-detail", "source", key="pk"),
     DetailChannel("core:topic-detail", "topic"),
     DetailChannel("api:article-detail", "article"),

@@ -7,9 +7,11 @@ builds on.
 - importexport.py: the import and export views (ImportExportMixin)
 - records.py: the Source and Topic admins, registered here by importing them
 - helpers.py: the admin's URL names (permissions are in core.permissions)
+- evidence.py: the perspectives of sources, and the report of items resting on one side alone
 - tokens.py: the API tokens (a key shown once, revocation), registered here by importing them
 """
 
+from .evidence import PerspectiveAdmin
 from .helpers import url_name
 from .importexport import ImportExportMixin, ImportForm
 from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
@@ -19,7 +21,7 @@ from .versioning import EditorialAdmin, VersionedFormMixin
 from .workflow import WorkflowMixin
 
 __all__ = [
-    "ApiTokenAdmin", "CitationInline", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
+    "ApiTokenAdmin", "CitationInline", "PerspectiveAdmin", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
     "ImportForm", "PublishableAdmin", "SharedRecordAdminMixin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
     "WorkflowMixin", "url_name",
 ]  # fmt: skip

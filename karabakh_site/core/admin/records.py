@@ -105,11 +105,14 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
     # The action checks inside the request; whole-archive checks are for manage.py check_sources.
     check_links_limit = 50
     list_display = [
-        "title", "publisher", "kind", "language", "published_date", "url_status", "has_archive",
-        "last_checked_at",
+        "title", "publisher", "perspective", "kind", "language", "published_date", "url_status",
+        "has_archive", "last_checked_at",
     ]  # fmt: skip
-    list_filter = ["kind", "url_status", HealthListFilter, ArchivedListFilter, "language"]
-    search_fields = ["title", "publisher", "author", "url", "notes"]
+    list_filter = [
+        "perspective", "kind", "url_status", HealthListFilter, ArchivedListFilter, "language",
+    ]  # fmt: skip
+    list_select_related = ["perspective"]
+    search_fields = ["title", "publisher", "author", "url", "notes", "internal_notes"]
     date_hierarchy = "published_date"
 
     def get_search_results(self, request, queryset, search_term):
@@ -139,6 +142,7 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
                     "published_date",
                     "language",
                     "kind",
+                    "perspective",
                 ]
             },
         ),  # fmt: skip
@@ -154,7 +158,7 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
                 ]
             },
         ),  # fmt: skip
-        (None, {"fields": ["notes", "cited_by", "created_at", "updated_at"]}),
+        (None, {"fields": ["notes", "internal_notes", "cited_by", "created_at", "updated_at"]}),
     ]
 
     @admin.action(description="Check the links of the selected sources now", permissions=["change"])

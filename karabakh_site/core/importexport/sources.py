@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from ..models import Source
+from ..models import Perspective, Source
 from ..urlnorm import url_key
 from .columns import Kind
 from .report import RowError
@@ -18,12 +18,25 @@ _DEFAULTS = (
 _CHECKED = {"url_status", "last_checked_at"}
 
 
+def to_perspective(value):
+    """A perspective's slug (blank for none) → the Perspective; ValueError names the known ones."""
+    slug = to_text(value).strip()
+    if not slug:
+        return None
+    found = Perspective.objects.filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(Perspective.objects.values_list("slug", flat=True))
+        raise ValueError(f"no perspective “{slug}”; known: {known}")
+    return found
+
+
 class SourceKind(Kind):
     name = "sources"
     model = Source
     columns = [
         "url", "title", "publisher", "author", "published_date", "language", "kind",
-        "archived_url", "archived_date", "last_verified", "url_status", "last_checked_at", "notes",
+        "archived_url", "archived_date", "last_verified", "url_status", "last_checked_at",
+        "perspective", "notes", "internal_notes",
     ]  # fmt: skip
     required = {"url"}
     key_column = "url"
@@ -32,10 +45,11 @@ class SourceKind(Kind):
         "archived_date": to_date,
         "last_verified": to_date,
         "last_checked_at": to_datetime,
+        "perspective": to_perspective,
     }
 
     def queryset(self):
-        return Source.objects.order_by("id")
+        return Source.objects.select_related("perspective").order_by("id")
 
     def key(self, row):
         url = to_text(row.get("url")).strip()
@@ -45,7 +59,10 @@ class SourceKind(Kind):
         row = {}
         for column in self.columns:
             value = getattr(source, column)
-            row[column] = iso(value) if column in self.converters else value
+            if column == "perspective":
+                row[column] = value.slug if value is not None else ""
+            else:
+                row[column] = iso(value) if column in self.converters else value
         return row
 
     def prepare(self, row, *, may_publish):

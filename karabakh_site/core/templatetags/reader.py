@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from karabakh_site import citing
+from karabakh_site.core import evidence
 from karabakh_site.markdown import marker_occurrences
 
 register = template.Library()
@@ -63,3 +64,10 @@ def _letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("a") + remainder) + letters
     return letters
+
+
+@register.simple_tag
+def evidence_summary(citations) -> str:
+    """The item's evidence profile in one line (core.evidence), from the citations the page
+    already loaded with their sources and perspectives: no query of its own."""
+    return evidence.profile(list(citations)).summary
