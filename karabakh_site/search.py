@@ -1,12 +1,26 @@
 """Site search across articles, FAQ entries, timeline entries and sources.
 
-One interface, two engines. On PostgreSQL: full-text search over the stored, weighted
-``search_vector`` (title A, summary/standfirst B, body C; see core.models.SearchIndexed) with
-web-search syntax ("quoted phrases", OR, -word), ranked by SearchRank, with SearchHeadline
-snippets. On SQLite: every word (or quoted phrase) must appear in one of the same fields, ranked
-by the weight of the best field each matched.
+A query is parsed once (parse_query) into one model: words and "quoted phrases" that must all
+appear, alternatives joined by OR, and -word / -"phrase" exclusions. Both engines execute that
+model, so they find the same things:
+
+- PostgreSQL: the model written back as a web-search string for websearch_to_tsquery (English
+  stemming) over the stored, weighted ``search_vector`` (title A, summary/standfirst B, body C;
+  see core.models.SearchIndexed), ranked by ts_rank, snippets by ts_headline.
+- SQLite: the model written as an FTS5 expression over the ``core_search_fts`` table (porter
+  stemming over unicode61 without diacritics), ranked by bm25 with the same A/B/C column
+  weights, snippets by FTS5's snippet(). The table is written by the same save hook that writes
+  PostgreSQL's vector (index_sqlite), emptied of a row when its item is deleted, and rebuilt
+  after migrate and flush (rebuild_sqlite_index). A hook rather than triggers: Django rebuilds a
+  SQLite table for most schema changes and drops its triggers with it, and the hook keeps one
+  definition of what is searched (search_weights) for both engines.
+
+Both ranks are scaled to 0..1 (r / (r + 1)) and multiplied by a kind weight, so the archive's
+own articles, events and answers rank above bare source records for the same match.
 
 Readers only ever see published items; a source is searchable once a published item cites it.
+Which items those are is decided per query by the kinds' published() querysets (the clock), never
+by the index.
 """
 
 import functools
@@ -16,10 +30,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db import connection, connections
+from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 
@@ -30,14 +45,118 @@ from karabakh_site.core.readers import public_sources
 
 MAX_QUERY_LENGTH = 200
 MAX_HITS_PER_KIND = 100
-# PostgreSQL's default ts_rank weights for A, B, C, D; the fallback ranks with the same scale.
+# PostgreSQL's default ts_rank weights for A, B, C, D; bm25 weighs SQLite's columns the same.
 WEIGHT_SCORES = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+WEIGHTS = tuple(WEIGHT_SCORES)
+# A bare source record is evidence, not the archive's own writing: for the same match it ranks
+# below an article, event or answer.
+KIND_WEIGHTS = {"source": 0.5}
 SNIPPET_WORDS = 30
+# More terms than anyone types; bounds the work a pasted paragraph can cause.
+MAX_TERMS = 16
+FTS_TABLE = "core_search_fts"
+# PostgreSQL's English stop words (tsearch_data/english.stop): its parser drops them outside
+# phrases, so the query model drops them too and SQLite (which indexes every word) agrees.
+_STOP_WORDS_TEXT = """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 # Private-use characters mark highlights inside the headline, so the text around them can be
 # escaped before they become <mark> elements.
 _START, _STOP = "\ue000", "\ue001"
-_TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+# A quoted phrase (an unbalanced quote runs to the end, as in websearch_to_tsquery) or a bare
+# token, either with a leading "-" for exclusion.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word, or a phrase: words that must appear together in this order."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Every group must match (AND); a group matches when any of its terms does (OR); no
+    excluded term may match."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """The one reading of what a reader typed. Bare words lose stop words and punctuation;
+    a token with punctuation inside (Nagorno-Karabakh, 2020's) is a phrase of its words; OR
+    (any case) between two terms makes them alternatives; anything else is literal text, so
+    no character is syntax to an engine."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    for match in _TOKEN.finditer(clean_query(query)):
+        negated = bool(match.group(1) or match.group(3))
+        quoted = match.group(2) is not None
+        text = match.group(2) if quoted else match.group(4)
+        if not quoted and not negated and text.casefold() == "or":
+            join_next = bool(groups)
+            continue
+        words = tuple(word.casefold() for word in _WORD.findall(text))
+        if not quoted and len(words) == 1 and words[0] in STOP_WORDS:
+            words = ()
+        if not words or all(word in STOP_WORDS for word in words):
+            join_next = False
+            continue
+        if len(groups) + len(excluded) >= MAX_TERMS:
+            break
+        term = Term(words)
+        if negated:
+            excluded.append(term)
+            join_next = False
+        elif join_next:
+            groups[-1].append(term)
+            join_next = False
+        else:
+            groups.append([term])
+    return ParsedQuery(tuple(tuple(dict.fromkeys(g)) for g in groups), tuple(excluded))
+
+
+def websearch_text(parsed: ParsedQuery) -> str:
+    """The model as websearch_to_tsquery syntax (words are letters and digits only)."""
+
+    def term(term: Term) -> str:
+        return term.words[0] if len(term.words) == 1 else '"' + " ".join(term.words) + '"'
+
+    parts = [" or ".join(term(t) for t in group) for group in parsed.groups]
+    parts += ["-" + term(t) for t in parsed.excluded]
+    return " ".join(parts)
+
+
+def fts5_expression(parsed: ParsedQuery) -> str:
+    """The model as an FTS5 MATCH expression: every term a quoted string, so nothing a reader
+    typed is read as FTS5 syntax."""
+
+    def term(term: Term) -> str:
+        return '"' + " ".join(term.words) + '"'
+
+    positive = " AND ".join(
+        "(" + " OR ".join(term(t) for t in group) + ")" for group in parsed.groups
+    )
+    if parsed.excluded:
+        positive = f"({positive}) NOT ({' OR '.join(term(t) for t in parsed.excluded)})"
+    return positive
 
 
 @dataclass(frozen=True)
@@ -93,10 +212,6 @@ def clean_query(query: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
-def _has_words(query: str) -> bool:
-    return any(char.isalnum() for char in query)
-
-
 def search(query: str, *, kinds: Iterable[str] | None = None) -> list[SearchHit]:
     """Published content matching ``query``, best first. ``kinds`` narrows to some of search_kinds()
     (ValueError for an unknown one). One query per kind searched; an empty query finds nothing."""
@@ -105,11 +220,11 @@ def search(query: str, *, kinds: Iterable[str] | None = None) -> list[SearchHit]
     unknown = [kind for kind in selected if kind not in known]
     if unknown:
         raise ValueError(f"Unknown search kind(s): {', '.join(unknown)}.")
-    query = clean_query(query)
-    if not _has_words(query):
+    parsed = parse_query(query)
+    if not parsed:
         return []
-    engine = _search_postgres if connection.vendor == "postgresql" else _search_fallback
-    hits = [hit for kind in selected for hit in engine(known[kind], query)]
+    engine = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
+    hits = [hit for kind in selected for hit in engine(known[kind], parsed)]
     order = {name: index for index, name in enumerate(known)}
     hits.sort(key=lambda hit: (-hit.rank, order[hit.kind], -hit.object.pk))
     return hits
@@ -122,13 +237,15 @@ def search_page(query: str, page_number, per_page: int = 20, *, kinds=None) -> P
 
 
 def _hit(kind: _Kind, obj, snippet: str, rank: float) -> SearchHit:
+    """``rank`` is the engine's, 0 or more; scaled to 0..1 and weighted by kind."""
+    rank = max(float(rank or 0), 0.0)
     return SearchHit(
         kind=kind.name,
         object=obj,
         title=str(getattr(obj, kind.title_attr)),
         url=obj.get_absolute_url(),
         snippet=snippet,
-        rank=round(float(rank), 6),
+        rank=round(rank / (rank + 1) * KIND_WEIGHTS.get(kind.name, 1.0), 6),
     )
 
 
@@ -140,8 +257,8 @@ def _plain(text: str) -> str:
 # PostgreSQL ------------------------------------------------------------------------------------
 
 
-def _search_postgres(kind: _Kind, query: str) -> list[SearchHit]:
-    ts_query = SearchQuery(query, search_type="websearch", config="english")
+def _search_postgres(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
+    ts_query = SearchQuery(websearch_text(parsed), search_type="websearch", config="english")
     parts = []
     for name in kind.snippet_fields:
         parts.extend([F(name), Value(" ")])
@@ -172,75 +289,110 @@ def _highlighted(headline: str) -> str:
     return text.replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
-# SQLite fallback -------------------------------------------------------------------------------
+# SQLite: FTS5 --------------------------------------------------------------------------------
+
+# Column numbers in FTS_TABLE (see migration core 0009): model, obj_id, then one per weight.
+_FTS_COLUMNS = {weight: index for index, weight in enumerate(WEIGHTS, start=2)}
+_BM25 = f"bm25({FTS_TABLE}, 0, 0, {', '.join(str(WEIGHT_SCORES[w] * 10) for w in WEIGHTS)})"
 
 
-def _terms(query: str) -> tuple[list[str], list[str]]:
-    """Required and excluded terms: words, "quoted phrases", and -word / -"phrase" exclusions.
-    "OR" is read as a plain word, which the fallback has no syntax for."""
-    required, excluded = [], []
-    for match in _TERM.finditer(query):
-        negated = match.group(1) or match.group(3)
-        term = (match.group(2) or match.group(4)).strip('"').strip()
-        if not _has_words(term):
-            continue
-        (excluded if negated else required).append(term)
-    return required, excluded
-
-
-def _search_fallback(kind: _Kind, query: str) -> list[SearchHit]:
-    required, excluded = _terms(query)
-    if not required:
-        return []
+def _search_sqlite(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
     queryset = kind.queryset()
-    for term in required:
-        anywhere = Q()
-        for name in kind.weights:
-            anywhere |= Q(**{f"{name}__icontains": term})
-        queryset = queryset.filter(anywhere)
-    for term in excluded:
-        for name in kind.weights:
-            queryset = queryset.exclude(**{f"{name}__icontains": term})
-    hits = []
-    for obj in queryset.order_by("-pk")[: MAX_HITS_PER_KIND * 5]:
-        rank = 0.0
-        for term in required:
-            lowered = term.casefold()
-            rank += max(
-                (
-                    WEIGHT_SCORES[weight]
-                    for name, weight in kind.weights.items()
-                    if lowered in (getattr(obj, name) or "").casefold()
-                ),
-                default=0.0,
-            )
-        text = " ".join(_plain(getattr(obj, name)) for name in kind.snippet_fields)
-        hits.append(_hit(kind, obj, _snippet(text, required), rank / len(required)))
-    hits.sort(key=lambda hit: (-hit.rank, -hit.object.pk))
-    return hits[:MAX_HITS_PER_KIND]
-
-
-def _snippet(text: str, terms: list[str]) -> str:
-    """About SNIPPET_WORDS words around the first match, escaped, with every match marked."""
-    words = text.split()
-    lowered = [word.casefold() for word in words]
-    first = next(
-        (
-            index
-            for index, word in enumerate(lowered)
-            if any(term.casefold().split()[0] in word for term in terms)
-        ),
-        0,
+    model = queryset.model
+    # Snippets come from the kind's snippet fields, which are indexed in its B, C or D columns.
+    columns = sorted(
+        {_FTS_COLUMNS[kind.weights[name]] for name in kind.snippet_fields if name in kind.weights}
     )
-    start = max(0, first - SNIPPET_WORDS // 3)
-    window = " ".join(words[start : start + SNIPPET_WORDS])
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    marked, position = [], 0
-    for match in pattern.finditer(window):
-        marked.append(escape(window[position : match.start()]))
-        marked.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
-    marked.append(escape(window[position:]))
-    return prefix + "".join(marked) + suffix
+    snippets = {
+        f"fts_snippet_{column}": f"snippet({FTS_TABLE}, {column}, %s, %s, '…', {SNIPPET_WORDS})"
+        for column in columns
+    }
+    rows = (
+        queryset.extra(
+            select={"fts_rank": _BM25, **snippets},
+            select_params=[marker for _ in snippets for marker in (_START, _STOP)],
+            tables=[FTS_TABLE],
+            where=[
+                f"{FTS_TABLE} MATCH %s",
+                f"{FTS_TABLE}.model = %s",
+                f'{FTS_TABLE}.obj_id = "{model._meta.db_table}"."{model._meta.pk.column}"',
+            ],
+            params=[fts5_expression(parsed), model._meta.label_lower],
+        )
+        # bm25 is negative, best first.
+        .order_by("fts_rank", "-pk")[:MAX_HITS_PER_KIND]
+    )
+    hits = []
+    for row in rows:
+        texts = [getattr(row, name) or "" for name in snippets]
+        snippet = next((text for text in texts if _START in text), next(filter(None, texts), ""))
+        hits.append(_hit(kind, row, _highlighted(snippet), -row.fts_rank))
+    return hits
+
+
+def _indexed_texts(obj) -> list[str]:
+    return [
+        " ".join(
+            _plain(getattr(obj, name)) for name, w in obj.search_weights.items() if w == weight
+        )
+        for weight in WEIGHTS
+    ]
+
+
+def _is_sqlite(using: str) -> bool:
+    return connections[using].vendor == "sqlite"
+
+
+def index_sqlite(obj, using: str = "default") -> None:
+    """Write one item's row of the SQLite index (the save hook; PostgreSQL has its vector)."""
+    if not _is_sqlite(using):
+        return
+    unindex_sqlite(obj, using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (model, obj_id, a, b, c, d) VALUES (%s, %s, %s, %s, %s, %s)",
+            [obj._meta.label_lower, obj.pk, *_indexed_texts(obj)],
+        )
+
+
+def unindex_sqlite(obj, using: str = "default") -> None:
+    """Drop a deleted item's row, so none of its text stays in the database."""
+    if not _is_sqlite(using):
+        return
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE model = %s AND obj_id = %s",
+            [obj._meta.label_lower, obj.pk],
+        )
+
+
+def rebuild_sqlite_index(using: str = "default") -> int:
+    """Index every searchable row again; returns how many. After migrate and after a flush
+    (which empties tables without a delete signal and may reuse ids)."""
+    if not _is_sqlite(using):
+        return 0
+    from karabakh_site.core.models import SearchIndexed
+
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if FTS_TABLE not in tables:
+        return 0
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        for model in apps.get_models():
+            if not issubclass(model, SearchIndexed) or model._meta.db_table not in tables:
+                continue
+            rows = [
+                [model._meta.label_lower, obj.pk, *_indexed_texts(obj)]
+                for obj in model._base_manager.using(using)
+                .only("pk", *model.search_weights)
+                .iterator()
+            ]
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (model, obj_id, a, b, c, d) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+            count += len(rows)
+    return count

@@ -21,8 +21,8 @@ from .urlnorm import encode_uri, normalise_url, url_key
 
 
 class SearchIndexed(models.Model):
-    """A stored, weighted full-text search vector, kept up to date on save (PostgreSQL only;
-    SQLite searches with plain lookups, see karabakh_site.search)."""
+    """A stored, weighted full-text search vector, kept up to date on save: on PostgreSQL the
+    row's search_vector, on SQLite its row of the FTS5 index (see karabakh_site.search)."""
 
     # Field name -> weight: titles (A) rank above summaries (B) above bodies (C).
     search_weights: dict[str, str] = {}
@@ -32,8 +32,16 @@ class SearchIndexed(models.Model):
     class Meta:
         abstract = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Deleting an item drops its SQLite index row (PostgreSQL's vector goes with the row).
+        models.signals.post_delete.connect(_drop_search_row, sender=cls, weak=False)
+
     def update_search_vector(self):
         if connections[self._state.db or "default"].vendor != "postgresql":
+            from karabakh_site.search import index_sqlite
+
+            index_sqlite(self, self._state.db or "default")
             return
         vectors = [
             SearchVector(field, weight=weight, config="english")
@@ -50,6 +58,23 @@ class SearchIndexed(models.Model):
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             self.update_search_vector()
+
+
+def _drop_search_row(sender, instance, using, **kwargs):
+    from karabakh_site.search import unindex_sqlite
+
+    unindex_sqlite(instance, using)
+
+
+def _rebuild_search_index(sender, using="default", **kwargs):
+    # After migrate and after a flush (which empties tables without delete signals).
+    if sender.label == "core":
+        from karabakh_site.search import rebuild_sqlite_index
+
+        rebuild_sqlite_index(using)
+
+
+models.signals.post_migrate.connect(_rebuild_search_index, dispatch_uid="core_search_rebuild")
 
 
 class TimeStampedModel(models.Model):
