@@ -64,8 +64,12 @@ def test_a_place_page_shows_its_names_its_map_and_its_published_events(client):
 def test_a_place_only_drafts_use_is_not_found_as_in_the_api(client):
     place = shusha()
     TimelineEntryFactory(place=place, status=Publishable.Status.DRAFT)
-    assert client.get(reverse("timeline:place-detail", kwargs={"slug": "shusha"})).status_code == 404
-    assert client.get(reverse("timeline:place-detail", kwargs={"slug": "nowhere"})).status_code == 404
+    assert (
+        client.get(reverse("timeline:place-detail", kwargs={"slug": "shusha"})).status_code == 404
+    )
+    assert (
+        client.get(reverse("timeline:place-detail", kwargs={"slug": "nowhere"})).status_code == 404
+    )
     assert "Shusha" not in client.get(reverse("timeline:place-list")).text.split("<main")[1]
 
 
