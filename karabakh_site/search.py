@@ -257,8 +257,26 @@ def _plain(text: str) -> str:
 # PostgreSQL ------------------------------------------------------------------------------------
 
 
+def _ts_query(parsed: ParsedQuery) -> SearchQuery:
+    """The model as a tsquery, each term read by websearch_to_tsquery, combined explicitly:
+    a web-search string alone would bind "a OR b -c" as a | (b & !c), not (a | b) & !c."""
+
+    def term(term: Term) -> SearchQuery:
+        return SearchQuery(
+            websearch_text(ParsedQuery(((term,),))), search_type="websearch", config="english"
+        )
+
+    combined = None
+    for group in parsed.groups:
+        either = functools.reduce(lambda a, b: a | b, (term(t) for t in group))
+        combined = either if combined is None else combined & either
+    for excluded in parsed.excluded:
+        combined = combined & ~term(excluded)
+    return combined
+
+
 def _search_postgres(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
-    ts_query = SearchQuery(websearch_text(parsed), search_type="websearch", config="english")
+    ts_query = _ts_query(parsed)
     parts = []
     for name in kind.snippet_fields:
         parts.extend([F(name), Value(" ")])

@@ -146,7 +146,7 @@ def test_the_page_and_the_api_read_a_query_the_same_way(client):
     page = client.get(reverse("search"), {"q": "Shusha OR Shushi -Russia"})
     api = client.get("/api/v1/search/", {"q": "Shusha OR Shushi -Russia"}).json()
 
-    assert "2 results for" in page.text
+    assert "2 results for" in page.text, page.text.split("result-count")[1][:200]
     assert "a minus before a word or a quoted phrase" in page.text
     assert {hit["title"] for hit in api["results"]} == {
         "Shells fall on Shusha",
