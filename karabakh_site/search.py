@@ -4,8 +4,8 @@ A query is parsed once (parse_query) into one model: words and "quoted phrases" 
 appear, alternatives joined by OR, and -word / -"phrase" exclusions. Both engines execute that
 model, so they find the same things:
 
-- PostgreSQL: the model written back as a web-search string for websearch_to_tsquery (English
-  stemming) over the stored, weighted ``search_vector`` (title A, summary/standfirst B, body C;
+- PostgreSQL: each term read by websearch_to_tsquery (English stemming), combined as the model
+  says (_ts_query), over the stored, weighted ``search_vector`` (title A, summary/standfirst B, body C;
   see core.models.SearchIndexed), ranked by ts_rank, snippets by ts_headline.
 - SQLite: the model written as an FTS5 expression over the ``core_search_fts`` table (porter
   stemming over unicode61 without diacritics), ranked by bm25 with the same A/B/C column
