@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from karabakh_site.core.filters import TopicFilter
+from karabakh_site.core.filters import EvidenceFilter, TopicFilter
 
 from .models import Article
 
@@ -18,7 +18,8 @@ class ArticleFilter(django_filters.FilterSet):
     year = YearFilter(
         label="Year", field_name="publish_at", lookup_expr="year", min_value=1, max_value=9999
     )
+    evidence = EvidenceFilter()
 
     class Meta:
         model = Article
-        fields = ["topic", "year"]
+        fields = ["topic", "year", "evidence"]

@@ -68,6 +68,6 @@ class ArticleSerializer(PublishableSerializer):
         model = Article
         fields = [
             *PublishableSerializer.identity_fields, "title", "standfirst", "byline", "body",
-            "body_html", "topics", "citations", "corrections", *PublishableSerializer.publishing_fields,
+            "body_html", "topics", "citations", "evidence", "corrections", *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "body_html"]

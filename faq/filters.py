@@ -2,7 +2,7 @@
 
 import django_filters
 
-from karabakh_site.core.filters import RecordFilter, TopicFilter
+from karabakh_site.core.filters import EvidenceFilter, RecordFilter, TopicFilter
 
 from .models import FAQEntry, FAQGroup
 
@@ -12,7 +12,8 @@ class FAQFilter(django_filters.FilterSet):
     group = RecordFilter(
         model=FAQGroup, label="Group", field_name="group", empty_label="All groups"
     )
+    evidence = EvidenceFilter()
 
     class Meta:
         model = FAQEntry
-        fields = ["topic", "group"]
+        fields = ["topic", "group", "evidence"]

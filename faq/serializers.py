@@ -76,7 +76,7 @@ class FAQEntrySerializer(PublishableSerializer):
         model = FAQEntry
         fields = [
             *PublishableSerializer.identity_fields, "question", "answer", "answer_html", "group",
-            "group_name", "position", "topics", "related_articles", "citations",
+            "group_name", "position", "topics", "related_articles", "citations", "evidence",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "answer_html"]

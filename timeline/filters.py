@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 
 from karabakh_site.core.api.filters import StrictBooleanFilter
-from karabakh_site.core.filters import RecordFilter, TopicFilter
+from karabakh_site.core.filters import EvidenceFilter, RecordFilter, TopicFilter
 
 from .models import Place, TimelineEntry
 
@@ -37,8 +37,9 @@ class TimelineFilter(django_filters.FilterSet):
     date_before = django_filters.DateFilter(
         label="To", field_name="period_start", lookup_expr="lte", input_formats=["%Y-%m-%d"]
     )
+    evidence = EvidenceFilter()
 
     class Meta:
         model = TimelineEntry
-        fields = ["category", "topic", "date_after", "date_before"]
+        fields = ["category", "topic", "date_after", "date_before", "evidence"]
         form = TimelineFilterForm

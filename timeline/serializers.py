@@ -120,7 +120,7 @@ class TimelineEntrySerializer(PublishableSerializer):
             *PublishableSerializer.identity_fields, "title", "date", "date_precision", "end_date",
             "end_precision", "approximate", "end_approximate", "display_date", "summary",
             "summary_html", "category", "key_event",
-            "place", "place_slug", "topics", "related_articles", "citations",
+            "place", "place_slug", "topics", "related_articles", "citations", "evidence",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "summary_html"]

@@ -10,7 +10,8 @@ import django_filters
 from django.core.validators import RegexValidator
 from drf_spectacular.drainage import set_override
 
-from .models import Source, Topic
+from . import evidence
+from .models import Perspective, Source, Topic
 
 
 def visible_records(model):
@@ -55,6 +56,24 @@ class TopicFilter(RecordFilter):
         super().__init__(model=Topic, **(defaults | kwargs))
 
 
+class EvidenceFilter(django_filters.ChoiceFilter):
+    """Content items by their evidence profile (core.evidence: independent of the parties, a
+    primary document, one side alone), the same values on the pages and in the API."""
+
+    def __init__(self, **kwargs):
+        defaults = {
+            "label": "Evidence",
+            "choices": list(evidence.FILTERS.items()),
+            "empty_label": "Any evidence",
+        }
+        super().__init__(**(defaults | kwargs))
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return evidence.filter_items(qs, value)
+
+
 class SourceFilter(django_filters.FilterSet):
     publisher = django_filters.CharFilter(label="Publisher", max_length=200)
     kind = django_filters.ChoiceFilter(
@@ -64,7 +83,14 @@ class SourceFilter(django_filters.FilterSet):
         label="Language",
         validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as en.")],
     )
+    perspective = django_filters.ModelChoiceFilter(
+        label="Perspective",
+        to_field_name="slug",
+        queryset=Perspective.objects.all(),
+        empty_label="All perspectives",
+        error_messages={"invalid_choice": "No perspective has the slug “%(value)s”."},
+    )
 
     class Meta:
         model = Source
-        fields = ["publisher", "kind", "language"]
+        fields = ["publisher", "kind", "language", "perspective"]

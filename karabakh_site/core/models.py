@@ -439,6 +439,14 @@ class Publishable(SearchIndexed, TimeStampedModel):
             setattr(self, target, html)
         return list(self.rendered_fields.values())
 
+    @property
+    def evidence_profile(self):
+        """The evidence profile of the item's citations (core.evidence), from the prefetched
+        citations where with_citations() loaded them."""
+        from .evidence import item_profile
+
+        return item_profile(self)
+
     def get_history_url(self) -> str:
         """The item's public history page (core.public_history); each content app routes it as
         "<app>:history"."""

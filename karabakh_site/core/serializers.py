@@ -21,7 +21,7 @@ from .api.fields import (
     StrictSlugRelatedField,
     StrictURLField,
 )
-from .models import Publishable, Source, Topic
+from .models import Perspective, Publishable, Source, Topic
 from .permissions import may_publish
 
 
@@ -139,6 +139,17 @@ class TopicSerializer(StrictModelSerializer):
         fields = ["id", "url", "page_url", "slug", "name", "description"]
 
 
+class PerspectiveSummarySerializer(SummarySerializer):
+    """Whose voice a source is: a government, a court, one side's media, international media...
+    ``side`` says whether it speaks for a party to the conflict (``armenian``,
+    ``azerbaijani``) or for ``neither``. Written as its slug."""
+
+    class Meta:
+        model = Perspective
+        fields = ["id", "slug", "name", "side"]
+        read_only_fields = fields
+
+
 class SourceSerializer(StrictModelSerializer):
     """A source, with Wikipedia's citation fields. `document_url` is the cited document; `url`
     is the source's address in this API, as on every resource."""
@@ -148,13 +159,21 @@ class SourceSerializer(StrictModelSerializer):
     document_url = StrictURLField(
         source="url", max_length=1000, help_text="The cited document. Normalised on save."
     )
+    perspective = RelatedField(
+        summary=PerspectiveSummarySerializer,
+        queryset=Perspective.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Whose voice the source is; shown beside every citation of it.",
+    )
 
     class Meta:
         model = Source
         fields = [
             "id", "url", "page_url", "title", "document_url", "publisher", "author",
             "published_date", "language", "kind", "archived_url", "archived_date",
-            "last_verified", "url_status", "last_checked_at", "notes", "created_at", "updated_at",
+            "last_verified", "url_status", "last_checked_at", "perspective", "notes",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["last_checked_at", "created_at", "updated_at"]
 
@@ -183,6 +202,21 @@ class CitationSerializer(serializers.Serializer):
     quote = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class EvidenceSerializer(serializers.Serializer):
+    """The item's evidence profile, computed from its sources: how many, from how many
+    perspectives, how many independent of the parties, primary documents, dead or unchecked
+    links, and whether they all speak for one side."""
+
+    sources = serializers.IntegerField()
+    perspectives = serializers.IntegerField()
+    independent = serializers.IntegerField(help_text="Sources of a perspective of neither party.")
+    primary = serializers.IntegerField(help_text="Primary documents among the sources.")
+    dead = serializers.IntegerField(help_text="Sources whose link is dead.")
+    unchecked = serializers.IntegerField(help_text="Sources whose link was never checked.")
+    one_sided = serializers.BooleanField(help_text="Every source speaks for the same one side.")
+    summary = serializers.CharField(help_text="The profile in one sentence, as pages show it.")
+
+
 class PublishableSerializer(StrictModelSerializer):
     """A content item with its citations, each with its full source.
 
@@ -203,6 +237,7 @@ class PublishableSerializer(StrictModelSerializer):
     language = LanguageField()
     page_url = PageUrlField()
     citations = CitationSerializer(many=True, required=False)
+    evidence = EvidenceSerializer(source="evidence_profile", read_only=True)
     review_comment = StrictCharField(
         write_only=True,
         required=False,

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 from . import jsonld
 from .filters import SourceFilter
 from .kinds import content_kinds
-from .models import Source, Topic
+from .models import Perspective, Source, Topic
 from .permissions import permission_name
 from .readers import citing_published_items, public_sources
 
@@ -174,6 +174,9 @@ class SourceListView(ReaderPageMixin, FilteredListMixin, ListView):
             {(code, language_name(code)) for _, code in facets}, key=lambda pair: pair[1]
         )
         context["kinds"] = Source.Kind.choices
+        # Only the perspectives some public source speaks from: a choice that finds nothing is
+        # no choice.
+        context["perspectives"] = Perspective.objects.filter(pk__in=visible.values("perspective"))
         return context
 
     def get_breadcrumbs(self):

@@ -231,3 +231,36 @@ def test_pages_load_perspectives_without_a_query_per_source(django_assert_max_nu
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(article2.get_absolute_url())
     assert ArticleCitation.objects.filter(article=article2).count() == 8
+
+
+def test_the_api_shows_perspectives_and_profiles_and_filters_as_the_pages_do():
+    cited_by(ArticleFactory(slug="one-side"), *sources("government-of-armenia"))
+    weighed = cited_by(ArticleFactory(slug="weighed"), *sources("court", "government-of-armenia"))
+    client = Client()
+    detail = client.get(f"/api/v1/articles/{weighed.slug}/").json()
+    assert detail["evidence"]["summary"] == evidence.item_profile(weighed).summary
+    assert detail["evidence"]["independent"] == 1 and detail["evidence"]["one_sided"] is False
+    cited = detail["citations"][0]["source"]["perspective"]
+    assert cited["slug"] == "court" and cited["side"] == "neither"
+
+    for value, wanted in {"independent": ["weighed"], "one-sided": ["one-side"]}.items():
+        api = client.get("/api/v1/articles/", {"evidence": value}).json()
+        assert [item["slug"] for item in api["results"]] == wanted
+        page = client.get(reverse("articles:list"), {"evidence": value}).content.decode()
+        for slug in ("one-side", "weighed"):
+            assert (f"/articles/{slug}/" in page) == (slug in wanted), (value, slug)
+    assert client.get("/api/v1/articles/", {"evidence": "ours"}).status_code == 400
+    assert client.get(reverse("articles:list"), {"evidence": "ours"}).status_code == 400
+    timeline = client.get(reverse("timeline:list"), {"evidence": "primary"})
+    assert timeline.status_code == 200
+
+
+def test_sources_filter_by_perspective_on_the_page_and_in_the_api():
+    court, media = sources("court", "international-media")
+    cited_by(ArticleFactory(), court, media)
+    client = Client()
+    api = client.get("/api/v1/sources/", {"perspective": "court"}).json()
+    assert [s["id"] for s in api["results"]] == [court.pk]
+    page = client.get(reverse("core:source-list"), {"perspective": "court"}).content.decode()
+    assert court.title in page and media.title not in page
+    assert client.get("/api/v1/sources/", {"perspective": "nobody"}).status_code == 400

@@ -106,7 +106,7 @@ class SourceViewSet(ArchiveViewSet):
 
     def get_queryset(self):
         if may_view_unpublished(self.request.user, Source):
-            return Source.objects.all()
+            return Source.objects.select_related("perspective")
         return public_sources()
 
 
