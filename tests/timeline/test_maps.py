@@ -101,3 +101,14 @@ def test_places_and_the_map_are_in_the_sitemap(client):
     assert "/timeline/places/</loc>" in xml
     assert "/timeline/map/</loc>" in xml
     assert "draft-only" not in xml
+
+
+def test_event_pages_and_the_timeline_link_the_place_page_and_the_map(client):
+    place = PlaceFactory()
+    entry = TimelineEntryFactory(place=place)
+    place_url = reverse("timeline:place-detail", args=[place.slug])
+    for url in (entry.get_absolute_url(), reverse("timeline:list")):
+        assert f'href="{place_url}"' in client.get(url).content.decode(), url
+    assert (
+        f'href="{reverse("timeline:map")}"' in client.get(reverse("timeline:list")).content.decode()
+    )
