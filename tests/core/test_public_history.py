@@ -96,3 +96,18 @@ def test_item_pages_link_their_history():
     article = ArticleFactory()
     page = Client().get(article.get_absolute_url()).content.decode()
     assert f'href="{article.get_history_url()}"' in page
+
+
+def test_the_api_serves_the_same_history(editor):
+    article = ArticleFactory(status=Status.DRAFT, body="Secret draft wording.[^1]")
+    services.publish(article, by=editor)
+    edit(article, editor, body="The public text.[^1]")
+    response = Client().get(f"/api/v1/articles/{article.slug}/history/")
+    assert response.status_code == 200
+    versions = response.json()
+    assert [v["number"] for v in versions] == [2, 1]
+    assert versions[0]["changes"][0]["field"] == "body"
+    assert "The public text." in versions[0]["changes"][0]["after"]
+    assert versions[1]["changes"] == []
+    draft = ArticleFactory(status=Status.DRAFT)
+    assert Client().get(f"/api/v1/articles/{draft.slug}/history/").status_code == 404

@@ -1,14 +1,17 @@
 """API viewsets for sources and topics, and the bases the content apps' viewsets build on."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from karabakh_site.core.filters import SourceFilter
 from karabakh_site.core.models import Source, Topic
 from karabakh_site.core.permissions import may_view_unpublished
+from karabakh_site.core.public_history import public_versions
 from karabakh_site.core.readers import public_sources
 from karabakh_site.core.record import WITHDRAW_INSTEAD, ever_public
 from karabakh_site.core.serializers import SourceSerializer, TopicSerializer
@@ -22,6 +25,22 @@ class ArchiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     """List and detail for anyone; create, update and delete by model permission."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+class VersionChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(source="name", help_text="The field's name, or citation-N.")
+    label = serializers.CharField()
+    before = serializers.CharField(source="old")
+    after = serializers.CharField(source="new")
+    summary = serializers.CharField(help_text="What changed, in a few words, where it says.")
+
+
+class PublicVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="1 for the first published version.")
+    published_at = serializers.DateTimeField(
+        source="since", help_text="When readers could first see this version."
+    )
+    changes = VersionChangeSerializer(many=True, help_text="What changed from the version before.")
 
 
 @extend_schema_view(
@@ -57,6 +76,20 @@ class PublishableViewSet(ArchiveViewSet):
 
     def get_queryset(self):
         return self.visible()
+
+    @extend_schema(
+        description="The item's published versions, newest first, each with what changed from "
+        "the one before as readers saw it (text, citations, topics): the page's History. Drafts, "
+        "reviews and the newsroom's fields never appear; only published items have one, for "
+        "every client.",
+        filters=False,
+        responses=PublicVersionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, slug=None):
+        item = get_object_or_404(self.queryset.model.objects.published(), slug=slug)
+        versions = list(reversed(public_versions(item)))
+        return Response(PublicVersionSerializer(versions, many=True).data)
 
     def destroy(self, request, *args, **kwargs):
         item = self.get_object()
