@@ -28,6 +28,9 @@ class PublicVersion:
     since: datetime.datetime
     changes: list = field(default_factory=list)
 
+    # "on-2026-05-03" on the newest version of its day: what a correction of that date links to.
+    date_anchor: str = ""
+
     @property
     def anchor(self) -> str:
         return f"version-{self.number}"
@@ -63,4 +66,10 @@ def public_versions(item) -> list[PublicVersion]:
                 continue
         versions.append(PublicVersion(len(versions) + 1, record, since, changes))
         previous = record
+    days = set()
+    for version in reversed(versions):
+        day = f"on-{timezone.localdate(version.since):%Y-%m-%d}"
+        if day not in days:
+            days.add(day)
+            version.date_anchor = day
     return versions

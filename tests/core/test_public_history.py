@@ -111,3 +111,18 @@ def test_the_api_serves_the_same_history(editor):
     assert versions[1]["changes"] == []
     draft = ArticleFactory(status=Status.DRAFT)
     assert Client().get(f"/api/v1/articles/{draft.slug}/history/").status_code == 404
+
+
+def test_a_correction_links_the_version_of_its_day(editor):
+    from tests.factories import CorrectionFactory
+
+    article = ArticleFactory(body="The first text.[^1]")
+    edit(article, editor, body="The corrected text.[^1]")
+    today = timezone.localdate()
+    CorrectionFactory(article=article, date=today)
+    anchor = f"on-{today:%Y-%m-%d}"
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert f'href="{article.get_history_url()}#{anchor}"' in page
+    history = history_page(article)
+    assert history.count(f'id="{anchor}"') == 1
+    assert history.index(f'id="{anchor}"') < history.index("Version 1")
