@@ -11,6 +11,10 @@ from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQue
 
 from . import dates
 
+# Paths of the timeline app's own pages (timeline/urls.py routes them before an entry's slug), so
+# an entry with one of these slugs could never be reached.
+RESERVED_SLUGS = frozenset({"places", "map"})
+
 
 class Place(models.Model):
     """A place with the names each community uses, so no side's name is the only one shown."""
@@ -175,6 +179,10 @@ class TimelineEntry(Publishable):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is the address of a timeline page; choose another slug."}
+            )
         if (
             self.date
             and self.end_date

@@ -338,9 +338,12 @@ def citation_changes(before, after) -> list[FieldChange]:
     return changes
 
 
-def diff_versions(old, new) -> list[FieldChange]:
+def diff_versions(old, new, *, linkable=None) -> list[FieldChange]:
     """What changed from version ``old`` to version ``new`` of one record, field by field; long
-    text (Markdown bodies, notes) line by line; for content items, the citations too."""
+    text (Markdown bodies, notes) line by line; for content items, the citations too.
+
+    ``linkable`` (for readers' history) maps a linked model to the queryset of its records that
+    may be named: links to others (a draft article) are left out, as the pages leave them out."""
     model = new.instance_type
     changes = []
     for model_field in diffable_fields(model):
@@ -365,6 +368,16 @@ def diff_versions(old, new) -> list[FieldChange]:
         before_ids, after_ids = version_links(old, m2m_field), version_links(new, m2m_field)
         if before_ids == after_ids:
             continue
+        if linkable is not None:
+            shown = set(
+                linkable(m2m_field.related_model)
+                .filter(pk__in=before_ids + after_ids)
+                .values_list("pk", flat=True)
+            )
+            before_ids = [pk for pk in before_ids if pk in shown]
+            after_ids = [pk for pk in after_ids if pk in shown]
+            if before_ids == after_ids:
+                continue
         names = m2m_field.related_model.objects.in_bulk(before_ids + after_ids)
 
         def label(pk, names=names):

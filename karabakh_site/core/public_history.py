@@ -36,6 +36,15 @@ class PublicVersion:
         return f"version-{self.number}"
 
 
+def readers_records(model):
+    """The records of ``model`` a reader may see named: published items, shared records some
+    published item uses (topics, places)."""
+    if issubclass(model, Publishable):
+        return model.objects.published()
+    public = getattr(model.objects, "public", None)
+    return public() if public is not None else model.objects.none()
+
+
 def public_versions(item) -> list[PublicVersion]:
     """The item's public versions, oldest first, each with its changes from the one before."""
     now = timezone.now()
@@ -59,7 +68,7 @@ def public_versions(item) -> list[PublicVersion]:
         if previous is not None:
             changes = [
                 change
-                for change in history.diff_versions(previous, record)
+                for change in history.diff_versions(previous, record, linkable=readers_records)
                 if change.name not in PRIVATE_FIELDS
             ]
             if not changes:

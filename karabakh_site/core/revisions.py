@@ -15,6 +15,8 @@ field alone. Where both changed the same thing differently, publishing is refuse
 unless the editor says the revision's version wins (``overwrite``).
 """
 
+import copy
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -216,6 +218,14 @@ def check_publishable(revision: Publishable, *, citations=None, overwrite: bool 
         # On no field (the form shows it at the top): the whole revision is what conflicts.
         conflict = ValidationError(work.conflict_message(), code="revision_conflict")
         raise ValidationError({NON_FIELD_ERRORS: [conflict]})
+    # What would go live obeys every rule of a live item (the source rule, markers that resolve),
+    # checked on a copy now, so a refusal comes before anything is written, in every channel.
+    merged = copy.copy(work.live)
+    for attname, value in work.fields.items():
+        setattr(merged, attname, value)
+    services.ItemWrite(
+        merged, citations=None if work.citations is None else work.live_citations()
+    ).check()
 
 
 @transaction.atomic

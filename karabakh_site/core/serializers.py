@@ -349,7 +349,13 @@ class PublishableSerializer(StrictModelSerializer):
             relations=relations,
             comment=validated_data.get("review_comment", ""),
         )
-        return self._write.item
+        item = self._write.item
+        # A revision of a live item publishes into the live item and is deleted
+        # (core.revisions): the answer is the live item, or why it was not published.
+        refusal = getattr(item, "revision_refusal", None)
+        if refusal is not None:
+            raise_as_api_error(refusal)
+        return getattr(item, "published_into", None) or item
 
     def create(self, validated_data):
         return self._save(validated_data)

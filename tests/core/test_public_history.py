@@ -126,3 +126,16 @@ def test_a_correction_links_the_version_of_its_day(editor):
     history = history_page(article)
     assert history.count(f'id="{anchor}"') == 1
     assert history.index(f'id="{anchor}"') < history.index("Version 1")
+
+
+def test_links_to_unpublished_items_are_never_named(editor):
+    from tests.factories import ArticleFactory as Articles
+
+    secret = Articles(status=Status.DRAFT, title="SECRET DRAFT TITLE")
+    shown = Articles(title="A published article")
+    entry = FAQEntryFactory()
+    services.write_item(entry, relations={"related_articles": [secret, shown]}, by=editor)
+    page = history_page(entry)
+    api = Client().get(f"/api/v1/faq/{entry.slug}/history/").content.decode()
+    assert "A published article" in page and "A published article" in api
+    assert "SECRET DRAFT TITLE" not in page and "SECRET DRAFT TITLE" not in api

@@ -202,3 +202,17 @@ def test_a_correction_added_with_the_revision_goes_to_the_live_item(editor):
     services.publish(revision, by=editor)
     correction.refresh_from_db()
     assert correction.article == live
+
+
+def test_a_revision_that_would_break_the_rules_is_refused_before_anything_is_written(editor):
+    live = live_article(body="A.[^1]")
+    revision = revisions.start_revision(live, by=editor)
+    live.body = "A.[^1] B.[^2]"
+    services.write_item(live, by=editor)
+    # The revision drops the second citation the live text now cites.
+    revision.standfirst = "Revised."
+    kept = list(revision.citations.order_by("position"))[:1]
+    with pytest.raises(ValidationError):
+        services.write_item(revision, citations=kept, status=Status.PUBLISHED, by=editor)
+    revision.refresh_from_db()
+    assert revision.status == Status.DRAFT and revision.standfirst != "Revised."

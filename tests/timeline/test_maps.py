@@ -112,3 +112,12 @@ def test_event_pages_and_the_timeline_link_the_place_page_and_the_map(client):
     assert (
         f'href="{reverse("timeline:map")}"' in client.get(reverse("timeline:list")).content.decode()
     )
+
+
+@pytest.mark.parametrize("slug", ["map", "places"])
+def test_an_entry_cannot_take_the_address_of_a_timeline_page(slug):
+    from django.core.exceptions import ValidationError
+
+    entry = TimelineEntryFactory.build(slug=slug)
+    with pytest.raises(ValidationError, match="address of a timeline page"):
+        entry.clean()
