@@ -168,7 +168,15 @@ def archive(transactional_db, monkeypatch):
     for event in events:
         event.topics.add(topic)
         event.related_articles.add(article)
-    return {"topic": topic, "article": article, "source": source, "events": events}
+    # A second public version, so the history page shows a diff.
+    from karabakh_site.core import services
+
+    article.standfirst = "How the Bishkek Protocol of May 1994 ended the first war."
+    services.write_item(article)
+    return {
+        "topic": topic, "article": article, "source": source, "events": events,
+        "question": question, "place": place,
+    }  # fmt: skip
 
 
 def page_paths(archive) -> dict[str, str]:
@@ -182,6 +190,12 @@ def page_paths(archive) -> dict[str, str]:
         "timeline": "/timeline/",
         "filtered timeline": "/timeline/?category=military&date_after=1990-01-01",
         "timeline entry": archive["events"][0].get_absolute_url(),
+        "compact timeline": "/timeline/?view=compact&evidence=independent",
+        "faq entry": archive["question"].get_absolute_url(),
+        "article history": archive["article"].get_history_url(),
+        "place list": "/timeline/places/",
+        "place": f"/timeline/places/{archive['place'].slug}/",
+        "events map": "/timeline/map/",
         "source list": "/sources/",
         "source": archive["source"].get_absolute_url(),
         "topic list": "/topics/",
