@@ -143,6 +143,15 @@ def build_world() -> World:
             if state == "deleted":
                 with erasing():  # only a whole-archive restore deletes a public item now
                     item.delete()
+    # Every FAQ entry and event names every article as related, in a write its history records:
+    # a published item's page, API record and history must never name an article readers
+    # cannot see through it.
+    # A minute later, so it is a version of its own in the readers' history from T1 on.
+    articles = [r.obj for r in world.of("article") if r.state != "deleted"]
+    with time_machine.travel(T0 + datetime.timedelta(minutes=1), tick=False):
+        for record in world.of("faq", "timeline"):
+            if record.state != "deleted":
+                services.write_item(record.obj, relations={"related_articles": articles})
     return world
 
 
