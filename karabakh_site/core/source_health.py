@@ -7,6 +7,7 @@ status actually changes, so a nightly run does not bury editors' changes in nois
 """
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -121,7 +122,14 @@ def check_urls(
 
             return await asyncio.gather(*(one(pk, url) for pk, url in targets))
 
-    return asyncio.run(run())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop in this thread: the usual case (commands, WSGI workers)
+        return asyncio.run(run())
+    # Called where an event loop already runs in this thread (an ASGI server, a test driving a
+    # browser), which asyncio.run() refuses: the checks get a thread and a loop of their own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def record_results(results: Iterable[CheckResult]) -> int:

@@ -295,3 +295,20 @@ def test_the_admin_link_check_refuses_too_many_sources(client, editor):
         )
     assert "Select at most 2 sources" in response.content.decode()
     assert not Source.objects.filter(last_checked_at__isnull=False).exists()
+
+
+def test_the_checks_run_where_an_event_loop_already_runs(live_server):
+    """As under an ASGI server, or after a browser test started Playwright's loop in this thread:
+    asyncio.run() alone would refuse."""
+    import asyncio
+    import concurrent.futures
+
+    from karabakh_site.core import source_health
+
+    async def inside_a_loop():
+        return source_health.check_urls([(1, live_server.url + "/healthz")], timeout=5)
+
+    # A thread of its own, whose loop is surely the running one (this thread may have one too).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, inside_a_loop()).result()
+    assert results[0].answered

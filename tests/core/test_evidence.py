@@ -1,6 +1,7 @@
 """Each source's perspective (whose voice it is), shown beside every citation, and the evidence
 profile computed from an item's sources: its line on pages, its filters, the editors' report."""
 
+import importlib
 import json
 
 import pytest
@@ -20,6 +21,16 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def perspectives(db):
+    """The migration's perspectives, made again when a transactional test's flush took them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
+    migration.seed_perspectives(apps, None)
+
 
 Side = Perspective.Side
 

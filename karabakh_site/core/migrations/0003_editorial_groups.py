@@ -45,10 +45,13 @@ def _permissions(Permission, by_app):
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
+    # The tests call this with the real app registry too (after a flush): each app's
+    # models_module goes back to what it was, or later flushes would skip the apps.
     for app_config in apps.get_app_configs():
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -63,10 +63,13 @@ def grant_permissions(apps, schema_editor):
     """Editors keep the list of perspectives; contributors choose from it."""
     from django.contrib.auth.management import create_permissions
 
+    # The tests call this with the real app registry too (after a flush): each app's
+    # models_module goes back to what it was, or later flushes would skip the apps.
     for app_config in apps.get_app_configs():
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codenames in PERMISSIONS.items():
