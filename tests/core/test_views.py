@@ -85,8 +85,8 @@ def test_the_source_index_runs_the_same_queries_for_one_or_many_sources(
     client, django_assert_num_queries, items
 ):
     ArticleFactory(citations=items)
-    # Count, page, publisher and language facets.
-    with django_assert_num_queries(3):
+    # Count, page, publisher and language facets, and the perspectives of its filter.
+    with django_assert_num_queries(4):
         assert client.get(reverse("core:source-list")).status_code == 200
 
 
