@@ -9,14 +9,11 @@ the end; each page is a test of its own.
 """
 
 import datetime
-import importlib
 import json
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -28,6 +25,7 @@ from faq.models import FAQEntry, FAQGroup
 from karabakh_site.core.models import Source, Topic
 from tests.api.conftest import token_client
 from tests.browser.xss_payloads import PAYLOADS, chunks, everything
+from tests.conftest import editorial_group
 from tests.core.test_admin_publishing import submitted
 from tests.factories import UserFactory
 from timeline.models import Place, TimelineEntry
@@ -153,11 +151,9 @@ MARKERS = "Claims.[^1][^2][^3]"
 
 
 def ensure_groups():
-    """The editorial groups, which a migration makes and a flush (after a transactional test, or
-    this module's) takes away."""
-    if not Group.objects.filter(name="Editors").exists():
-        migration = importlib.import_module("karabakh_site.core.migrations.0003_editorial_groups")
-        migration.create_groups(apps, None)
+    """The editorial groups and their permissions, which migrations make and a flush (after a
+    transactional test, or this module's) takes away: made again the migrations' way."""
+    editorial_group("Editors")
 
 
 def build_world(tmp: Path) -> dict:
