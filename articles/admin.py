@@ -52,7 +52,7 @@ class ArticleAdmin(ImportExportMixin, PublishableAdmin):
     # Corrections above the citations: a long article has dozens of citation rows.
     inlines = [CorrectionInline, ArticleCitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "topics"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "topics", "claims"]}),
         PublishableAdmin.publishing_fieldset,
         PublishableAdmin.record_fieldset,
     ]

@@ -17,7 +17,7 @@ class ArticleKind(ItemKind):
     name = "articles"
     model = Article
     item_columns = ["slug", "title", "standfirst", "body", "byline"]
-    m2m_columns = ["topics"]
+    m2m_columns = ["topics", "claims"]
     extra_columns = ["corrections"]
     demo_file = "articles.json"
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from karabakh_site.core.kinds import ContentKind
-from karabakh_site.core.models import CitationBase, Publishable, TimeStampedModel, Topic
+from karabakh_site.core.models import CitationBase, Claim, Publishable, TimeStampedModel, Topic
 
 
 class Article(Publishable):
@@ -20,9 +20,15 @@ class Article(Publishable):
     body_html = models.TextField(editable=False, blank=True)
     byline = models.CharField(max_length=200, default="Karabakh Archive editors")
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    claims = models.ManyToManyField(
+        Claim,
+        blank=True,
+        related_name="articles",
+        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+    )
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "body_html"], m2m_fields=["topics"]
+        excluded_fields=["search_vector", "body_html"], m2m_fields=["topics", "claims"]
     )
 
     content_kind = ContentKind(

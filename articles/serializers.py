@@ -10,6 +10,7 @@ from karabakh_site.core.serializers import (
     RelatedField,
     SummarySerializer,
     api_url,
+    claims_field,
     topics_field,
 )
 
@@ -61,13 +62,14 @@ class CorrectionSerializer(StrictModelSerializer):
 class ArticleSerializer(PublishableSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
     topics = topics_field()
+    claims = claims_field()
     corrections = CorrectionSerializer(many=True, read_only=True)
-    relation_fields = ("topics",)
+    relation_fields = ("topics", "claims")
 
     class Meta(PublishableSerializer.Meta):
         model = Article
         fields = [
             *PublishableSerializer.identity_fields, "title", "standfirst", "byline", "body",
-            "body_html", "topics", "citations", "evidence", "corrections", *PublishableSerializer.publishing_fields,
+            "body_html", "topics", "claims", "citations", "evidence", "corrections", *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "body_html"]

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from faq.models import FAQEntry
 from karabakh_site.core import jsonld
+from karabakh_site.core.claims import claims_prefetch
 from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
 from timeline.models import TimelineEntry
 
@@ -48,6 +49,7 @@ class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
             .with_citations()
             .prefetch_related(
                 "topics",
+                claims_prefetch(),
                 "corrections",
                 # Related content is shown only once published, even beside a previewed draft.
                 Prefetch(

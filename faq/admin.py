@@ -27,7 +27,7 @@ class FAQEntryAdmin(ImportExportMixin, PublishableAdmin):
     list_select_related = ["group"]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
-    autocomplete_fields = ["topics", "related_articles"]
+    autocomplete_fields = ["topics", "claims", "related_articles"]
     inlines = [FAQCitationInline]
     fieldsets = [
         (
@@ -40,6 +40,7 @@ class FAQEntryAdmin(ImportExportMixin, PublishableAdmin):
                     "group",
                     "position",
                     "topics",
+                    "claims",
                     "related_articles",
                 ]
             },

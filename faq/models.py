@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from karabakh_site.core.kinds import ContentKind
-from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
+from karabakh_site.core.models import CitationBase, Claim, Publishable, SharedRecordQuerySet, Topic
 
 
 class FAQGroup(models.Model):
@@ -31,10 +31,17 @@ class FAQEntry(Publishable):
     group = models.ForeignKey(FAQGroup, on_delete=models.PROTECT, related_name="entries")
     position = models.PositiveIntegerField(default=0, help_text="Order within the group.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="faq_entries")
+    claims = models.ManyToManyField(
+        Claim,
+        blank=True,
+        related_name="faq_entries",
+        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+    )
     related_articles = models.ManyToManyField(Article, blank=True, related_name="faq_entries")
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "answer_html"], m2m_fields=["topics", "related_articles"]
+        excluded_fields=["search_vector", "answer_html"],
+        m2m_fields=["topics", "related_articles", "claims"],
     )
 
     content_kind = ContentKind(

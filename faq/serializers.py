@@ -13,6 +13,7 @@ from karabakh_site.core.serializers import (
     RelatedField,
     SummarySerializer,
     api_url,
+    claims_field,
     topics_field,
 )
 
@@ -69,14 +70,15 @@ class FAQEntrySerializer(PublishableSerializer):
     group = group_field(queryset=FAQGroup.objects.all(), help_text="Written as the group's slug.")
     group_name = serializers.CharField(source="group.name", read_only=True)
     topics = topics_field()
+    claims = claims_field()
     related_articles = related_articles_field()
-    relation_fields = ("topics", "related_articles")
+    relation_fields = ("topics", "related_articles", "claims")
 
     class Meta(PublishableSerializer.Meta):
         model = FAQEntry
         fields = [
             *PublishableSerializer.identity_fields, "question", "answer", "answer_html", "group",
-            "group_name", "position", "topics", "related_articles", "citations", "evidence",
+            "group_name", "position", "topics", "related_articles", "claims", "citations", "evidence",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "answer_html"]

@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article
 from karabakh_site.core import jsonld
+from karabakh_site.core.claims import claims_prefetch
 from karabakh_site.core.views import FilteredListMixin, PreviewMixin, ReaderPageMixin
 
 from .filters import FAQFilter
@@ -59,6 +60,7 @@ class FAQEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
             .select_related("group")
             .prefetch_related(
                 "topics",
+                claims_prefetch(),
                 # Related articles are shown only once published, even beside a previewed draft.
                 Prefetch(
                     "related_articles",

@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from faq.api import FAQGroupViewSet
 from karabakh_site.core.api.conditional import ApiViewMixin
 from karabakh_site.core.api.tombstones import TombstoneView
-from karabakh_site.core.api.views import SourceViewSet, TopicViewSet
+from karabakh_site.core.api.views import ClaimViewSet, SourceViewSet, TopicViewSet
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.search import MAX_QUERY_LENGTH, search, search_kinds
 from timeline.api import PlaceViewSet
@@ -193,6 +193,7 @@ class Router(routers.DefaultRouter):
 router = Router()
 for kind in content_kinds():
     router.register(kind.api_prefix, kind.viewset(), basename=kind.model._meta.model_name)
+router.register("claims", ClaimViewSet, basename="claim")
 router.register("faq-groups", FAQGroupViewSet, basename="faqgroup")
 router.register("places", PlaceViewSet, basename="place")
 router.register("sources", SourceViewSet, basename="source")

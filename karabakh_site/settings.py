@@ -480,7 +480,11 @@ SPECTACULAR_SETTINGS = {
     },
     # A timeline entry's start and end precision share one choice set: one schema enum for both
     # (check --deploy warns on two names for it otherwise).
-    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "timeline.models.TimelineEntry.Precision"},
+    # A claim's kind is not a source's kind: each its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "PrecisionEnum": "timeline.models.TimelineEntry.Precision",
+        "ClaimKindEnum": "karabakh_site.core.models.Claim.Kind",
+    },
 }
 
 # Any origin may read the API; no cookies, no cross-origin writes (browsers preflight them and

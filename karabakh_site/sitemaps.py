@@ -8,7 +8,8 @@ from articles.models import Article
 from articles.sitemaps import ArticleSitemap
 from faq.models import FAQEntry
 from faq.sitemaps import FAQEntrySitemap
-from karabakh_site.core.models import Topic
+from karabakh_site.core.claims import readers_claims
+from karabakh_site.core.models import Claim, Topic
 from karabakh_site.core.readers import public_sources
 from timeline.models import TimelineEntry
 from timeline.sitemaps import PlaceSitemap, TimelineEntrySitemap
@@ -25,6 +26,7 @@ class SectionSitemap(Sitemap):
         "timeline:list": TimelineEntry,
         "core:source-list": None,
         "core:topic-list": None,
+        "core:claim-list": None,
     }
 
     def items(self):
@@ -59,6 +61,17 @@ class TopicSitemap(Sitemap):
         return Topic.objects.public().order_by("id")
 
 
+class ClaimSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        # The claims with a page: public, with a cited position (core.views.ClaimDetailView).
+        return readers_claims(Claim.objects.public()).prefetch_related(None).order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
@@ -67,4 +80,5 @@ SITEMAPS = {
     "faq": FAQEntrySitemap,
     "sources": SourceSitemap,
     "topics": TopicSitemap,
+    "claims": ClaimSitemap,
 }

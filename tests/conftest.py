@@ -16,6 +16,8 @@ def editorial_group(name: str) -> Group:
         migration.create_groups(apps, None)
         later = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
         later.grant_permissions(apps, None)
+        claims = importlib.import_module("karabakh_site.core.migrations.0011_claims_and_positions")
+        claims.grant_permissions(apps, None)
     return Group.objects.get(name=name)
 
 

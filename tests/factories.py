@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleCitation, Correction
 from faq.models import FAQCitation, FAQEntry, FAQGroup
-from karabakh_site.core import services
-from karabakh_site.core.models import Publishable, Source, Topic
+from karabakh_site.core import claims, services
+from karabakh_site.core.models import Claim, Perspective, Publishable, Source, Topic
 from timeline.models import Place, TimelineCitation, TimelineEntry
 
 
@@ -57,6 +57,33 @@ class SourceFactory(factory.django.DjangoModelFactory):
     published_date = datetime.date(2023, 9, 20)
     language = "en"
     kind = Source.Kind.NEWS_AGENCY
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A contested claim with ``positions`` positions (one by default), each citing a source of
+    its own, written through the claims service as every channel writes them."""
+
+    class Meta:
+        model = Claim
+
+    slug = factory.Sequence(lambda n: f"claim-{n}")
+    statement = factory.Sequence(lambda n: f"Contested claim {n}")
+    kind = Claim.Kind.CHARACTERISATION
+    positions = 1
+
+    @classmethod
+    def _create(cls, model_class, *args, positions, **kwargs):
+        perspective, _ = Perspective.objects.get_or_create(
+            slug="academic", defaults={"name": "Academic"}
+        )
+        return claims.write_claim(
+            model_class(*args, **kwargs),
+            [
+                {"holder": f"Holder {n}", "perspective": perspective, "says": f"View {n}.",
+                 "sources": [SourceFactory()]}
+                for n in range(1, positions + 1)
+            ],
+        )  # fmt: skip
 
 
 class PublishableFactory(factory.django.DjangoModelFactory):

@@ -128,7 +128,7 @@ class TimelineEntryAdmin(ImportExportMixin, PublishableAdmin):
         "place__name_az", "place__name_ru",
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics", "related_articles", "place"]
+    autocomplete_fields = ["topics", "claims", "related_articles", "place"]
     inlines = [TimelineCitationInline]
     fieldsets = [
         (
@@ -142,6 +142,7 @@ class TimelineEntryAdmin(ImportExportMixin, PublishableAdmin):
                     "key_event",
                     "place",
                     "topics",
+                    "claims",
                     "related_articles",
                 ]
             },

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from karabakh_site.core.kinds import ContentKind
-from karabakh_site.core.models import CitationBase, Publishable, SharedRecordQuerySet, Topic
+from karabakh_site.core.models import CitationBase, Claim, Publishable, SharedRecordQuerySet, Topic
 
 from . import dates
 
@@ -113,6 +113,12 @@ class TimelineEntry(Publishable):
         Place, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="timeline_entries")
+    claims = models.ManyToManyField(
+        Claim,
+        blank=True,
+        related_name="timeline_entries",
+        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+    )
     related_articles = models.ManyToManyField(Article, blank=True, related_name="timeline_entries")
     # The first and last day the entry covers at its precision, so date-range filters can honour
     # precision in SQL ("May 1994" overlaps any range that touches May 1994).
@@ -120,7 +126,8 @@ class TimelineEntry(Publishable):
     period_end = models.DateField(editable=False, blank=True, db_index=True)
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "summary_html"], m2m_fields=["topics", "related_articles"]
+        excluded_fields=["search_vector", "summary_html"],
+        m2m_fields=["topics", "related_articles", "claims"],
     )
 
     content_kind = ContentKind(

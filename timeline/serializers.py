@@ -16,6 +16,7 @@ from karabakh_site.core.serializers import (
     PublishableSerializer,
     RelatedField,
     SummarySerializer,
+    claims_field,
     topics_field,
 )
 
@@ -99,8 +100,9 @@ class TimelineEntrySerializer(PublishableSerializer):
         help_text="The same as writing place (kept for clients written before place was writable).",
     )
     topics = topics_field()
+    claims = claims_field()
     related_articles = related_articles_field()
-    relation_fields = ("topics", "related_articles")
+    relation_fields = ("topics", "related_articles", "claims")
 
     def validate(self, attrs):
         # A client from before the end had its own precision and certainty changes the start's
@@ -120,7 +122,7 @@ class TimelineEntrySerializer(PublishableSerializer):
             *PublishableSerializer.identity_fields, "title", "date", "date_precision", "end_date",
             "end_precision", "approximate", "end_approximate", "display_date", "summary",
             "summary_html", "category", "key_event",
-            "place", "place_slug", "topics", "related_articles", "citations", "evidence",
+            "place", "place_slug", "topics", "related_articles", "claims", "citations", "evidence",
             *PublishableSerializer.publishing_fields,
         ]  # fmt: skip
         read_only_fields = [*PublishableSerializer.Meta.read_only_fields, "summary_html"]

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article
 from karabakh_site.core import jsonld
+from karabakh_site.core.claims import claims_prefetch
 from karabakh_site.core.views import (
     FilteredListMixin,
     PreviewMixin,
@@ -149,6 +150,7 @@ class TimelineEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
             .select_related("place")
             .prefetch_related(
                 "topics",
+                claims_prefetch(),
                 Prefetch(
                     "related_articles",
                     queryset=Article.objects.published(),

@@ -19,7 +19,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Sources and topics"
 
     def ready(self):
-        from . import changes
+        from . import changes, claims
 
         changes.connect()
+        claims.connect()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="core-after-migrate")

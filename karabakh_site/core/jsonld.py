@@ -42,6 +42,31 @@ def source_citation(source) -> dict:
     return data
 
 
+def claims(request, claims) -> list[dict]:
+    """Each position on the item's contested claims ("Who says what") as a schema.org Claim: what
+    its holder says (``text``, ``author``), about the statement in dispute (``name``), and where
+    it appears (``appearance``, the position's sources). Empty for an item with none."""
+    found = []
+    for claim in claims:
+        url = request.build_absolute_uri(claim.get_absolute_url())
+        for position in claim.positions.all():
+            appearance = [source_citation(cited.source) for cited in position.citations.all()]
+            data = {
+                "@type": "Claim",
+                "name": claim.statement,
+                "url": url,
+                "text": position.says,
+                "author": {"@type": "Organization", "name": position.holder},
+                "appearance": appearance,
+            }
+            if appearance:
+                data["firstAppearance"] = appearance[0]
+            if position.said_on:
+                data["dateCreated"] = position.said_on.isoformat()
+            found.append(data)
+    return found
+
+
 def news_article(request, article, citations) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -57,6 +82,8 @@ def news_article(request, article, citations) -> dict:
         "citation": [source_citation(citation.source) for citation in citations],
         "about": [topic.name for topic in article.topics.all()],
     }
+    if positions := claims(request, article.claims.all()):
+        data["mentions"] = positions
     if article.publish_at:
         data["datePublished"] = article.publish_at.isoformat()
     return data
@@ -76,11 +103,21 @@ def faq_page(request, entries) -> dict:
                     "@type": "Answer",
                     "text": _plain(entry.answer_html, 1000),
                     "citation": [source_citation(c.source) for c in entry.citations.all()],
+                    **_mentions(request, entry),
                 },
             }
             for entry in entries
         ],
     }
+
+
+def _mentions(request, item) -> dict:
+    # Only where the page prefetched the item's claims (core.claims.claims_prefetch): a list
+    # that did not would run a query per item.
+    if "claims" not in getattr(item, "_prefetched_objects_cache", {}):
+        return {}
+    positions = claims(request, item.claims.all())
+    return {"mentions": positions} if positions else {}
 
 
 def event(request, entry, *, with_context: bool = True) -> dict:
@@ -96,6 +133,8 @@ def event(request, entry, *, with_context: bool = True) -> dict:
     if with_context:
         data = {"@context": "https://schema.org", **data}
         data["citation"] = [source_citation(c.source) for c in entry.citations.all()]
+        if positions := claims(request, entry.claims.all()):
+            data["subjectOf"] = positions
     if entry.end_date:
         data["endDate"] = iso_at_precision(entry.end_date, entry.end_precision)
     if entry.place:

@@ -8,7 +8,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -303,6 +304,127 @@ class Source(SearchIndexed, TimeStampedModel):
                 citations = model.objects.filter(source=self).select_related(item_field)
                 items.extend(getattr(citation, item_field) for citation in citations)
         return items
+
+
+class Claim(TimeStampedModel):
+    """A contested claim or characterisation that items carry (the 2023 exodus as ethnic
+    cleansing, the name of a town, a casualty figure), with the positions of those who hold a
+    view on it. Like topics, a claim is public only while a published item carries it; its
+    positions are shown as "Who says what" under the item's text (core.claims)."""
+
+    class Kind(models.TextChoices):
+        CHARACTERISATION = "characterisation", "Characterisation"
+        NAME = "name", "Name"
+        FIGURE = "figure", "Figure"
+        FACT = "fact", "Disputed fact"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    statement = models.CharField(
+        max_length=300,
+        help_text="The claim as its holders would put it, e.g. “The 2023 exodus was ethnic "
+        "cleansing”. Never stated as the archive's own view: positions say who holds it.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHARACTERISATION)
+    context = models.TextField(
+        blank=True,
+        help_text="For readers, plain text: what is not disputed, and what the dispute is about.",
+    )
+
+    objects = SharedRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "id"]
+
+    def __str__(self):
+        return self.statement
+
+    def get_absolute_url(self):
+        return reverse("core:claim-detail", kwargs={"slug": self.slug})
+
+
+class PositionQuerySet(models.QuerySet):
+    def cited(self):
+        """Positions that cite a source: the only ones readers and the API are shown. The
+        claims service never writes an uncited one; this keeps one made another way (a
+        shell, a script) from being published all the same."""
+        return self.filter(Exists(PositionSource.objects.filter(position=OuterRef("pk"))))
+
+
+class Position(TimeStampedModel):
+    """What one holder (a government, a court, an organisation, a scholar) says about a claim,
+    with its own citations. Listed in neutral order: alphabetically by holder, then by date."""
+
+    class Stance(models.TextChoices):
+        AFFIRMS = "affirms", "Holds this"
+        REJECTS = "rejects", "Rejects this"
+        OTHER = "other", "Other view"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="positions")
+    holder = models.CharField(
+        max_length=200, help_text="Who says it, e.g. “Government of Azerbaijan”, “ICJ”."
+    )
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        help_text="The holder's voice, from the same list as sources'.",
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.OTHER)
+    says = models.TextField(
+        "what they say",
+        help_text="Plain text, attributed: the holder's view in a sentence or three, quoting "
+        "only what the cited sources say.",
+    )
+    said_on = models.DateField("said on", null=True, blank=True)
+    sources = models.ManyToManyField(
+        Source, through="PositionSource", related_name="positions", blank=True
+    )
+
+    objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("holder"), "said_on", "id"]
+
+    def __str__(self):
+        return f"{self.holder} on “{self.claim}”"
+
+    def clean(self):
+        super().clean()
+        if len(self.says or "") > 2000:
+            raise ValidationError({"says": "Keep this under 2,000 characters."})
+
+
+class PositionSource(models.Model):
+    """One source a position cites. PROTECT, as citations are: a cited document stays."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    locator = models.CharField(max_length=100, blank=True, help_text="Page, paragraph, time.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["position", "source"], name="position_source_once")
+        ]
+
+    def __str__(self):
+        return f"{self.position} cites {self.source}"
+
+    def delete(self, *args, **kwargs):
+        """The last source of a position on a claim readers can see stays: remove the position,
+        or give it another source first (core.claims.write_claim does both in one write)."""
+        from .claims import refuse_uncited
+
+        refuse_uncited(
+            self.position,
+            leaving=type(self)
+            .objects.filter(position_id=self.position_id)
+            .exclude(pk=self.pk)
+            .count(),
+        )
+        return super().delete(*args, **kwargs)
 
 
 class PublishableQuerySet(models.QuerySet):

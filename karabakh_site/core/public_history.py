@@ -62,6 +62,7 @@ def public_versions(item) -> list[PublicVersion]:
         if since > now or (until is not None and until <= since):
             continue
         seen.append((record, since))
+    history.preload_versions(records)
     versions, previous = [], None
     for record, since in seen:
         changes = []

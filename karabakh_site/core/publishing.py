@@ -33,6 +33,11 @@ def ensure_publishable(item, *, citation_count: int | None = None) -> None:
         citation_count = item.citations.count() if item.pk else 0
     if citation_count < 1:
         raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+    if item.pk and hasattr(item, "claims"):
+        from .claims import ensure_claims_cited
+
+        # The rule covers the positions it carries too (core.claims).
+        ensure_claims_cited(item.claims.values_list("pk", flat=True))
 
 
 def ensure_not_expired(withdraw_at) -> None:

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
 
-from . import services
+from . import claims, services
 from .api.fields import (
     SLUG_PATH,
     StrictCharField,
@@ -21,7 +21,7 @@ from .api.fields import (
     StrictSlugRelatedField,
     StrictURLField,
 )
-from .models import Perspective, Publishable, Source, Topic
+from .models import Claim, Perspective, Position, Publishable, Source, Topic
 from .permissions import may_publish
 
 
@@ -336,6 +336,8 @@ class PublishableSerializer(StrictModelSerializer):
             candidate.clean()
             self._write = services.ItemWrite(candidate, citations=citations)
             self._write.check()
+            if candidate.status == Publishable.Status.PUBLISHED and attrs.get("claims"):
+                claims.ensure_claims_cited(attrs["claims"])  # the positions' source rule
         except DjangoValidationError as error:
             raise_as_api_error(error)
         return attrs
@@ -362,3 +364,103 @@ class PublishableSerializer(StrictModelSerializer):
 
     def update(self, instance, validated_data):
         return self._save(validated_data)
+
+
+class PositionSourceSerializer(serializers.Serializer):
+    """One source a position cites: read with the full source record, written with
+    `source_id`."""
+
+    source = SourceSerializer(read_only=True)
+    source_id = StrictPrimaryKeyRelatedField(
+        source="source", queryset=Source.objects.all(), write_only=True
+    )
+    locator = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class PositionSerializer(serializers.Serializer):
+    """What one holder says about the claim, with its own sources (at least one)."""
+
+    id = serializers.IntegerField(
+        required=False, help_text="Give it to update a position the claim has; omit for a new one."
+    )
+    holder = StrictCharField(max_length=200)
+    perspective = RelatedField(
+        summary=PerspectiveSummarySerializer,
+        queryset=Perspective.objects.all(),
+        help_text="The holder's voice, from the sources' list of perspectives.",
+    )
+    stance = serializers.ChoiceField(choices=Position.Stance.choices, default=Position.Stance.OTHER)
+    says = StrictCharField(max_length=2000, help_text="What the holder says, attributed.")
+    said_on = serializers.DateField(required=False, allow_null=True, default=None)
+    sources = PositionSourceSerializer(many=True, source="citations.all")
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        value["sources"] = value.pop("citations", {}).get("all", [])
+        return value
+
+
+class ClaimSummarySerializer(SummarySerializer):
+    """A contested claim as items name it; written as its slug."""
+
+    url = api_url("api:claim-detail")
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "slug", "statement", "kind", "url", "page_url"]
+        read_only_fields = fields
+
+
+class ClaimSerializer(StrictModelSerializer):
+    """A contested claim or characterisation and the positions on it ("Who says what"): each
+    position attributed to its holder, with its own sources, listed alphabetically by holder.
+    Writing: `positions`, when given, replace the claim's (give a position's `id` to keep it); a
+    claim needs at least one position and every position at least one source, or nothing is
+    saved and the answer is a 400 on `positions`."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = api_url("api:claim-detail")
+    page_url = PageUrlField()
+    positions = PositionSerializer(many=True, required=False, source="positions.all")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "url", "page_url", "slug", "statement", "kind", "context", "positions",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        positions = attrs.pop("positions", {}).get("all") if "positions" in attrs else None
+        if self.instance is None and positions is None:
+            raise exceptions.ValidationError({"positions": [claims.CLAIM_NEEDS_POSITION]})
+        self._positions = None
+        if positions is not None:
+            self._positions = [
+                {**p, "sources": [(s["source"], s.get("locator", "")) for s in p["sources"]]}
+                for p in positions
+            ]
+        return attrs
+
+    def _save(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            return claims.write_claim(instance, self._positions)
+        except DjangoValidationError as error:
+            raise_as_api_error(error)
+
+    def create(self, validated_data):
+        return self._save(Claim(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+def claims_field(**kwargs):
+    """``claims`` on every content item: read as claim summaries, written as slugs."""
+    if not kwargs.get("read_only"):
+        kwargs.setdefault("queryset", Claim.objects.all())
+    return RelatedField(summary=ClaimSummarySerializer, many=True, required=False, **kwargs)

@@ -11,10 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_info
 from django.views.generic import DetailView, ListView
 
-from . import jsonld
+from . import claims, jsonld
 from .filters import SourceFilter
 from .kinds import content_kinds
-from .models import Perspective, Source, Topic
+from .models import Claim, Perspective, Source, Topic
 from .permissions import permission_name
 from .readers import citing_published_items, public_sources
 
@@ -277,6 +277,48 @@ class TopicDetailView(ReaderPageMixin, DetailView):
                 self.object.name,
                 [item for _, items in context["sections"] for item in items],
             )
+        ]
+
+
+class ClaimListView(ReaderPageMixin, ListView):
+    """/claims/: every contested claim a published item carries, with its positions ("Who says
+    what" for the whole archive)."""
+
+    template_name = "core/claim_list.html"
+    context_object_name = "claims"
+
+    def get_queryset(self):
+        # Public (a published item carries it), with its cited positions, as on item pages.
+        return claims.readers_claims(Claim.objects.public())
+
+    def get_breadcrumbs(self):
+        return [("Who says what", reverse("core:claim-list"))]
+
+
+class ClaimDetailView(ReaderPageMixin, DetailView):
+    """One claim: its positions and the published items that carry it, a section per kind."""
+
+    template_name = "core/claim_detail.html"
+    context_object_name = "claim"
+
+    def get_queryset(self):
+        # 404 for a claim only drafts carry, as for topics: it would reveal them.
+        return claims.readers_claims(Claim.objects.public())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = [
+            (kind, items)
+            for kind in content_kinds()
+            if "claims" in {f.name for f in kind.model._meta.many_to_many}
+            if (items := list(kind.published().filter(claims=self.object)))
+        ]
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Who says what", reverse("core:claim-list")),
+            (self.object.statement, self.object.get_absolute_url()),
         ]
 
 

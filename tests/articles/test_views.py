@@ -7,6 +7,7 @@ from django.utils import timezone
 from karabakh_site.core.models import Publishable
 from tests.factories import (
     ArticleFactory,
+    ClaimFactory,
     CorrectionFactory,
     FAQEntryFactory,
     SourceFactory,
@@ -221,8 +222,10 @@ def test_the_detail_page_runs_the_same_queries_however_much_it_shows(
         CorrectionFactory(article=article)
         TimelineEntryFactory().related_articles.add(article)
         FAQEntryFactory().related_articles.add(article)
-    # Article, then topics, corrections, citations with sources, timeline entries, FAQ entries.
-    with django_assert_num_queries(6):
+        article.claims.add(ClaimFactory(positions=2))
+    # Article, then topics, corrections, citations with sources, timeline entries, FAQ entries,
+    # claims, their positions (with perspectives), the positions' sources.
+    with django_assert_num_queries(9):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -168,6 +168,31 @@ def archive(transactional_db, monkeypatch):
     for event in events:
         event.topics.add(topic)
         event.related_articles.add(article)
+    # A contested claim with positions from both sides and a court, on every item page.
+    import importlib
+
+    from django.apps import apps
+
+    from karabakh_site.core import claims
+    from karabakh_site.core.models import Claim, Perspective
+    from tests.factories import SourceFactory
+
+    importlib.import_module(
+        "karabakh_site.core.migrations.0009_source_perspective"
+    ).seed_perspectives(apps, None)
+    holders = [("Government of Azerbaijan", "government-of-azerbaijan", "rejects"),
+               ("Government of Armenia", "government-of-armenia", "affirms"),
+               ("International Court of Justice", "court", "other")]  # fmt: skip
+    claim = claims.write_claim(
+        Claim(slug="blockade", statement="The Lachin corridor was blockaded", kind="fact",
+              context="Traffic on the road was stopped from December 2022."),
+        [{"holder": name, "perspective": Perspective.objects.get(slug=slug), "stance": stance,
+          "says": f"What {name} says about the road.", "sources": [SourceFactory()]}
+         for name, slug, stance in holders],
+    )  # fmt: skip
+    for item in (article, question, events[0]):
+        item.claims.add(claim)
+
     # A second public version, so the history page shows a diff.
     from karabakh_site.core import services
 
@@ -175,7 +200,7 @@ def archive(transactional_db, monkeypatch):
     services.write_item(article)
     return {
         "topic": topic, "article": article, "source": source, "events": events,
-        "question": question, "place": place,
+        "question": question, "place": place, "claim": claim,
     }  # fmt: skip
 
 
@@ -200,6 +225,8 @@ def page_paths(archive) -> dict[str, str]:
         "source": archive["source"].get_absolute_url(),
         "topic list": "/topics/",
         "topic": archive["topic"].get_absolute_url(),
+        "claim list": "/claims/",
+        "claim": archive["claim"].get_absolute_url(),
         "search": "/search/?q=ceasefire",
         "empty search": "/search/",
         "bad request": "/articles/?year=abc",

@@ -7,20 +7,34 @@ from django.core.management import call_command
 from articles.models import Article
 from faq.models import FAQEntry, FAQGroup
 from karabakh_site.core import importexport
-from karabakh_site.core.models import Source, Topic
+from karabakh_site.core.models import Claim, Position, Source, Topic
 from karabakh_site.core.record import erasing
 from timeline.models import Place, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Article, FAQEntry, TimelineEntry, FAQGroup, Place, Source, Topic)
+MODELS = (Article, FAQEntry, TimelineEntry, FAQGroup, Place, Claim, Source, Topic)
 
 
 def snapshot():
-    return {
+    found = {
         model._meta.label: sorted(repr(row) for row in model.objects.values(*_compared(model)))
         for model in MODELS
     }
+    # Each claim's positions, with what they say and the sources they cite.
+    found["positions"] = sorted(
+        repr(row)
+        for row in Position.objects.values(
+            "claim__slug", "holder", "perspective__slug", "stance", "says", "said_on",
+            "citations__source__url", "citations__locator",
+        )
+    )  # fmt: skip
+    found["carried"] = sorted(
+        (model._meta.label, slug, claim)
+        for model in (Article, FAQEntry, TimelineEntry)
+        for slug, claim in model.objects.values_list("slug", "claims__slug")
+    )
+    return found
 
 
 def _compared(model):

@@ -72,8 +72,8 @@ def history_count():
 def test_articles_are_a_kind_of_their_own_from_the_registry():
     assert "articles" in importexport.KINDS
     assert importexport.KINDS["articles"].columns == [
-        "slug", "title", "standfirst", "body", "byline", "topics", "status", "publish_at",
-        "withdraw_at", "citations", "corrections",
+        "slug", "title", "standfirst", "body", "byline", "topics", "claims", "status",
+        "publish_at", "withdraw_at", "citations", "corrections",
     ]  # fmt: skip
     declared = [kind.importexport for kind in content_kinds()]
     assert declared == [
@@ -82,7 +82,7 @@ def test_articles_are_a_kind_of_their_own_from_the_registry():
         "timeline.importexport.TimelineKind",
     ]
     assert list(importexport.KINDS) == [
-        "sources", "topics", "faqgroups", "places", "articles", "faq", "timeline",
+        "sources", "topics", "claims", "faqgroups", "places", "articles", "faq", "timeline",
     ]  # fmt: skip
 
 

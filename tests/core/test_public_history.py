@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from karabakh_site.core import public_history, revisions, services
@@ -139,3 +141,20 @@ def test_links_to_unpublished_items_are_never_named(editor):
     api = Client().get(f"/api/v1/faq/{entry.slug}/history/").content.decode()
     assert "A published article" in page and "A published article" in api
     assert "SECRET DRAFT TITLE" not in page and "SECRET DRAFT TITLE" not in api
+
+
+def test_the_history_page_runs_the_same_queries_however_many_versions(client):
+    counts = []
+    for versions in (2, 8):
+        article = ArticleFactory(citations=3)
+        for n in range(versions):
+            article.standfirst = f"Version {n} of the standfirst."
+            services.write_item(article)
+        assert len(public_history.public_versions(article)) == versions + 1
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(article.get_history_url())
+        html = response.content.decode()
+        assert html.count('<li id="version-') == versions + 1 and "(current)" in html
+        counts.append(len(queries.captured_queries))
+    # Every version's links, citations and sources are read at once (history.preload_versions).
+    assert counts[0] == counts[1]

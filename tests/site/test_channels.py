@@ -2,7 +2,8 @@
 before and after the clock passes their publish and withdraw times, in one process.
 
 The world: for each content kind, one item in each state (draft, in review, scheduled, published,
-withdrawn, expiring by its withdraw time, deleted), each with a topic, a source (and, for timeline
+withdrawn, expiring by its withdraw time, deleted), each with a topic, a source, a contested claim
+(whose position cites that source) (and, for timeline
 entries, a place; for FAQ entries, a group) of its own, so shared records are checked with their
 items. Every record is named by a token (``ZQARTICLESCHEDULED``, its slug in lower case) that shows
 wherever the record does; where only its URL shows (a sitemap), the URL does.
@@ -29,7 +30,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import Correction
-from karabakh_site.core import services
+from karabakh_site.core import claims, services
+from karabakh_site.core.models import Claim, Perspective
 from karabakh_site.core.record import erasing
 from karabakh_site.core.tokens import ApiToken
 from tests.factories import (
@@ -71,7 +73,7 @@ def visible(state: str, moment: datetime.datetime) -> bool:
 class Record:
     """One thing a reader may or may not see: an item, or a topic/source/place/group of one."""
 
-    type: str  # article, faq, timeline, topic, source, place, group
+    type: str  # article, faq, timeline, topic, source, place, group, claim
     state: str  # the state of the item it belongs to
     token: str  # its name; the slug is the same in lower case
     obj: object = None
@@ -96,6 +98,9 @@ class World:
 
 def build_world() -> World:
     world = World()
+    perspective, _ = Perspective.objects.get_or_create(
+        slug="academic", defaults={"name": "Academic"}
+    )
     for kind, factory in KINDS.items():
         for state in STATES:
             token = f"ZQ{kind}{state}".upper()
@@ -123,6 +128,13 @@ def build_world() -> World:
                 at = SCHEDULED_AT if state == "scheduled" else T0 - datetime.timedelta(hours=1)
                 services.publish(item, at=at)
             item.topics.add(topic)
+            # A contested claim of its own, its position citing the item's own source.
+            claim = claims.write_claim(
+                Claim(slug=f"zc{kind}{state}", statement=f"ZC{kind}{state}".upper()),
+                [{"holder": "A holder", "perspective": perspective, "says": "A view.",
+                  "sources": [source]}],
+            )  # fmt: skip
+            item.claims.add(claim)
             if kind == "article":
                 Correction.objects.create(article=item, text=f"Corrected {token}.")
             if state == "withdrawn":
@@ -135,6 +147,7 @@ def build_world() -> World:
                 Record("topic", state, topic.name, topic, path=f"/topics/{topic.slug}/"),
                 Record("source", state, f"ZS{kind}{state}".upper(), source,
                        path=f"/sources/{source.pk}/"),
+                Record("claim", state, claim.statement, claim, path=f"/claims/{claim.slug}/"),
             ]  # fmt: skip
             if kind == "faq":
                 world.records.append(Record("group", state, group.name, group))
@@ -189,7 +202,8 @@ LISTS = [
     Channel("timeline:feed-atom", ("timeline",)),
     Channel("core:source-list", ("source",)),
     Channel("core:topic-list", ("topic",)),
-    Channel("sitemap", ("article", "faq", "timeline", "source", "topic")),
+    Channel("core:claim-list", ("claim",)),
+    Channel("sitemap", ("article", "faq", "timeline", "source", "topic", "claim")),
     Channel("timeline:place-list", ("place",)),
     Channel("timeline:map", ("place",)),
     Channel("api:article-list", ("article",)),
@@ -200,6 +214,7 @@ LISTS = [
     Channel("api:faqgroup-list", ("group",)),
     Channel("api:source-list", ("source",), {"page_size": 100}),
     Channel("api:topic-list", ("topic",), {"page_size": 100}),
+    Channel("api:claim-list", ("claim",), {"page_size": 100}),
     Channel("api:search", ("article", "faq", "timeline", "source"), {"q": SEARCH_WORD}),
 ]
 
@@ -216,12 +231,14 @@ DETAILS = [
     DetailChannel("api:timelineentry-history", "timeline"),
     DetailChannel("core:source-detail", "source", key="pk"),
     DetailChannel("core:topic-detail", "topic"),
+    DetailChannel("core:claim-detail", "claim"),
     DetailChannel("timeline:place-detail", "place"),
     DetailChannel("api:article-detail", "article"),
     DetailChannel("api:faqentry-detail", "faq"),
     DetailChannel("api:timelineentry-detail", "timeline"),
     DetailChannel("api:source-detail", "source", key="pk"),
     DetailChannel("api:topic-detail", "topic"),
+    DetailChannel("api:claim-detail", "claim"),
     DetailChannel("api:place-detail", "place"),
     DetailChannel("api:faqgroup-detail", "group"),
 ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from karabakh_site.core.models import Publishable
 from tests.factories import (
     ArticleFactory,
+    ClaimFactory,
     PlaceFactory,
     TimelineEntryFactory,
     TopicFactory,
@@ -202,7 +203,10 @@ def test_the_entry_page_runs_the_same_queries_however_much_it_shows(
     for _ in range(items):
         event.topics.add(TopicFactory())
         event.related_articles.add(ArticleFactory())
-    with django_assert_num_queries(4):
+        event.claims.add(ClaimFactory(positions=2))
+    # The entry with its place, topics, citations with sources, related articles, claims, their
+    # positions (with perspectives), the positions' sources.
+    with django_assert_num_queries(7):
         assert client.get(event.get_absolute_url()).status_code == 200
 
 

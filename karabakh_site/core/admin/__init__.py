@@ -7,10 +7,12 @@ builds on.
 - importexport.py: the import and export views (ImportExportMixin)
 - records.py: the Source and Topic admins, registered here by importing them
 - helpers.py: the admin's URL names (permissions are in core.permissions)
+- claims.py: contested claims and the positions on them, with their sources
 - evidence.py: the perspectives of sources, and the report of items resting on one side alone
 - tokens.py: the API tokens (a key shown once, revocation), registered here by importing them
 """
 
+from .claims import ClaimAdmin
 from .evidence import PerspectiveAdmin
 from .helpers import url_name
 from .importexport import ImportExportMixin, ImportForm
@@ -21,7 +23,7 @@ from .versioning import EditorialAdmin, VersionedFormMixin
 from .workflow import WorkflowMixin
 
 __all__ = [
-    "ApiTokenAdmin", "CitationInline", "PerspectiveAdmin", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
+    "ApiTokenAdmin", "CitationInline", "ClaimAdmin", "PerspectiveAdmin", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
     "ImportForm", "PublishableAdmin", "SharedRecordAdminMixin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
     "WorkflowMixin", "url_name",
 ]  # fmt: skip

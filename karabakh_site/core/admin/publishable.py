@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from .. import services
+from .. import claims, services
 from ..models import Publishable
 from ..permissions import PUBLIC_STATUSES, may_delete, may_publish
 from ..record import PartOfTheRecord
@@ -135,7 +135,7 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
         "schedule_state", "review_comment", "created_at", "created_by", "updated_at", "updated_by",
     ]  # fmt: skip
     list_filter = ["status", PublishedListFilter, "topics"]
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "claims"]
     list_per_page = 50
     save_on_top = True
 
@@ -259,6 +259,11 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
                 )
             except PermissionDenied as refusal:
                 raise ValidationError(str(refusal)) from None
+            if cleaned.get("status") == Publishable.Status.PUBLISHED and cleaned.get("claims"):
+                try:
+                    claims.ensure_claims_cited(cleaned["claims"])  # the positions' source rule
+                except ValidationError as error:
+                    form_self.add_error(None, error)
             return cleaned
 
         def _post_clean(form_self):

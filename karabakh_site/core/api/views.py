@@ -8,13 +8,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from karabakh_site.core import claims
 from karabakh_site.core.filters import SourceFilter
-from karabakh_site.core.models import Source, Topic
+from karabakh_site.core.models import Claim, Source, Topic
 from karabakh_site.core.permissions import may_view_unpublished
 from karabakh_site.core.public_history import public_versions
 from karabakh_site.core.readers import public_sources
 from karabakh_site.core.record import WITHDRAW_INSTEAD, ever_public
-from karabakh_site.core.serializers import SourceSerializer, TopicSerializer
+from karabakh_site.core.serializers import ClaimSerializer, SourceSerializer, TopicSerializer
 
 from .conditional import ApiViewMixin
 from .fields import SLUG_PATH
@@ -161,3 +162,28 @@ class TopicViewSet(ArchiveViewSet):
         class Meta:
             model = Topic
             fields = ["q"]
+
+
+class ClaimViewSet(ArchiveViewSet):
+    """Contested claims and the positions on them ("Who says what"), by slug. Anonymous
+    clients see the claims published items carry, with their cited positions."""
+
+    queryset = Claim.objects.all()
+    serializer_class = ClaimSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
+    ordering = ["statement", "id"]
+    ordering_fields = ["statement", "slug", "id", "updated_at"]
+
+    def get_queryset(self):
+        # Readers see a claim once a published item carries it, as with topics, and only the
+        # positions that cite a source.
+        return claims.readers_claims(Claim.objects.visible_to(self.request.user))
+
+    class filterset_class(django_filters.FilterSet):
+        q = TextFilter(field_names=["statement", "context"])
+        kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
+
+        class Meta:
+            model = Claim
+            fields = ["q", "kind"]

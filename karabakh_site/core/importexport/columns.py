@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from .. import services
+from .. import claims, services
 from ..models import Publishable, Source
 from ..permissions import PUBLIC_STATUSES
 from ..urlnorm import url_key
@@ -69,7 +69,7 @@ class ItemKind(Kind):
     item_columns: list[str] = []
     item_converters: dict[str, Callable] = {}
     workflow_columns = ["status", "publish_at", "withdraw_at"]
-    m2m_columns = ["topics", "related_articles"]
+    m2m_columns = ["topics", "related_articles", "claims"]
     extra_columns: list[str] = []
     required = {"slug"}
     # The demo archive's file of this kind (load_demo); "" when the demo has none.
@@ -194,6 +194,11 @@ class ItemKind(Kind):
             errors.append(str(error))
             cited = []
         citations = self.citations(cited, errors)
+        if status == Publishable.Status.PUBLISHED and related.get("claims"):
+            try:
+                claims.ensure_claims_cited(related["claims"])  # the positions' source rule
+            except ValidationError as error:
+                errors.extend(f"claims: {message}" for message in error.messages)
         extra = self.convert_extra(row, item, errors)
         if errors:
             raise RowError(errors)

@@ -44,6 +44,8 @@ class RecordKind(Kind):
             if f.editable and not f.primary_key and not f.is_relation
         ]
         self.columns = ["slug", *[name for name in plain if name != "slug"]]
+        # The columns that are the model's own fields (a subclass may add others after them).
+        self.field_columns = list(self.columns)
         self.required = {"slug"}
 
     def queryset(self):
@@ -51,7 +53,7 @@ class RecordKind(Kind):
 
     def to_row(self, obj) -> dict:
         row = {}
-        for column in self.columns:
+        for column in self.field_columns:
             value = getattr(obj, column)
             field = self.model._meta.get_field(column)
             if value is None and isinstance(field, models.CharField):
@@ -64,7 +66,7 @@ class RecordKind(Kind):
     def prepare(self, row, *, may_publish):
         record = self.model._default_manager.filter(slug=self.key(row)).first() or self.model()
         errors, values = [], {}
-        for column in self.columns:
+        for column in self.field_columns:
             if record.pk is not None and column not in row:
                 continue  # a column the file leaves out keeps the stored value
             field = self.model._meta.get_field(column)
@@ -96,3 +98,120 @@ class RecordKind(Kind):
         if changed:
             record.save()
         return changed
+
+
+class ClaimKind(RecordKind):
+    """Contested claims, with their positions in one column (a JSON list, as items'
+    citations): {"holder", "perspective": slug, "stance", "says", "said_on", "sources": [{"url",
+    "locator"}]}. Written through core.claims.write_claim, so a position without a source or a
+    claim without a position is refused with the admin's and the API's messages."""
+
+    def __init__(self):
+        from ..models import Claim
+
+        super().__init__(Claim)
+        self.columns = [*self.columns, "positions"]
+        self.json_columns = {"positions"}
+
+    def queryset(self):
+        return (
+            super()
+            .queryset()
+            .prefetch_related("positions__perspective", "positions__citations__source")
+        )
+
+    def to_row(self, obj) -> dict:
+        row = super().to_row(obj)
+        row["positions"] = [
+            {
+                "holder": position.holder,
+                "perspective": position.perspective.slug,
+                "stance": position.stance,
+                "says": position.says,
+                "said_on": position.said_on.isoformat() if position.said_on else None,
+                "sources": [
+                    {"url": cited.source.url, "locator": cited.locator}
+                    for cited in position.citations.all()
+                ],
+            }
+            for position in obj.positions.all()
+        ]
+        return row
+
+    def prepare(self, row, *, may_publish):
+        from .. import claims
+        from ..models import Perspective
+
+        plain = {column: value for column, value in row.items() if column != "positions"}
+        record, changed = super().prepare(plain, may_publish=may_publish)
+        positions = None
+        if "positions" in row or record.pk is None:
+            rows = row.get("positions")
+            if not isinstance(rows, list):
+                raise RowError(["positions: give a list of positions, each with its sources."])
+            try:
+                positions = claims.positions_from_rows(
+                    rows,
+                    perspectives={p.slug: p for p in Perspective.objects.all()},
+                    sources_by_url=claims.source_by_url,
+                )
+            except ValidationError as error:
+                raise RowError(messages_of(error)) from None
+            if record.pk is not None:
+                # A row updates the position of the same holder (and perspective), so positions
+                # keep their ids however the file orders them.
+                existing = list(record.positions.all())
+                free = {position.pk: position for position in existing}
+                for key in (_holder_and_perspective, _holder):
+                    for data in positions:
+                        if "id" in data:
+                            continue
+                        match = next((p for p in free.values() if key(p) == key(data)), None)
+                        if match is not None:
+                            data["id"] = free.pop(match.pk).pk
+                changed = changed or _positions_changed(existing, positions)
+            else:
+                changed = True
+            try:
+                claims.check_claim(record, positions)
+            except ValidationError as error:
+                raise RowError(messages_of(error)) from None
+        return record, positions, changed
+
+    def write(self, prepared, *, by):
+        from .. import claims
+
+        record, positions, changed = prepared
+        if not changed:
+            return False
+        try:
+            claims.write_claim(record, positions)
+        except ValidationError as error:
+            raise RowError(messages_of(error)) from None
+        return True
+
+
+def _holder(position) -> str:
+    return position["holder"] if isinstance(position, dict) else position.holder
+
+
+def _holder_and_perspective(position):
+    if isinstance(position, dict):
+        return position["holder"], getattr(position["perspective"], "pk", None)
+    return position.holder, position.perspective_id
+
+
+def _positions_changed(existing, positions) -> bool:
+    """Whether the rows say anything the saved positions do not, in any order."""
+
+    def saved(position):
+        cited = sorted((c.source_id, c.locator) for c in position.citations.all())
+        return (position.pk, position.holder, position.perspective_id, position.stance,
+                position.says, position.said_on, tuple(cited))  # fmt: skip
+
+    def given(data):
+        cited = sorted((source.pk, locator) for source, locator in data["sources"])
+        return (data.get("id"), data["holder"], getattr(data["perspective"], "pk", None),
+                data["stance"], data["says"], data["said_on"], tuple(cited))  # fmt: skip
+
+    return sorted(map(saved, existing), key=repr) != sorted(map(given, positions), key=repr)

@@ -8,7 +8,7 @@ from django.utils.module_loading import import_string
 
 from ..kinds import content_kinds
 from .columns import ItemKind, Kind
-from .records import RecordKind, record_models
+from .records import ClaimKind, RecordKind, record_models
 from .sources import SourceKind
 
 
@@ -24,7 +24,10 @@ class _Kinds(Mapping):
     def _by_name(self) -> dict[str, Kind]:
         # Sources and the shared records first: item rows name them, so an export of every kind
         # imports back in this order into an empty database.
-        records = [RecordKind(model) for model in record_models()]
+        records = [
+            ClaimKind() if model._meta.label == "core.Claim" else RecordKind(model)
+            for model in record_models()
+        ]
         return {kind.name: kind for kind in (SourceKind(), *records, *item_kinds())}
 
     def __getitem__(self, name: str) -> Kind:

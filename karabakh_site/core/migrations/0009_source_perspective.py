@@ -59,8 +59,9 @@ def seed_perspectives(apps, schema_editor):
         )
 
 
-def grant_permissions(apps, schema_editor):
-    """Editors keep the list of perspectives; contributors choose from it."""
+def grant_permissions(apps, schema_editor, permissions=None):
+    """Editors keep the list of perspectives; contributors choose from it. Later migrations
+    grant their models' permissions through here too (``permissions``, the same shape)."""
     from django.contrib.auth.management import create_permissions
 
     # The tests call this with the real app registry too (after a flush): each app's
@@ -72,7 +73,7 @@ def grant_permissions(apps, schema_editor):
         app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in PERMISSIONS.items():
+    for group_name, codenames in (permissions or PERMISSIONS).items():
         group = Group.objects.filter(name=group_name).first()
         if group is not None:
             group.permissions.add(

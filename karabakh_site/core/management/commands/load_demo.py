@@ -94,6 +94,18 @@ class Command(BaseCommand):
             self.current = f"source {row['url']}"
             self.count("sources", self.write(sources, row))
 
+        # The contested claims and their positions ("Who says what"), which cite the sources;
+        # each names the demo items that carry it, which are given it as a column of their own
+        # row, so each item is still written as one version.
+        carried = {}
+        claim_kind = KINDS["claims"]
+        for row in self.read("claims.json"):
+            self.current = f"claim {row['slug']}"
+            self.count("claims", self.write(claim_kind, row))
+            for key, slugs in row.get("items", {}).items():
+                for slug in slugs:
+                    carried.setdefault((key, slug), []).append(row["slug"])
+
         kinds = [kind for kind in item_kinds() if kind.demo_file]
         # What items refer to (places) first, then the items, kind by kind in app order, so the
         # articles exist before the FAQ entries and events that name them as related.
@@ -103,7 +115,13 @@ class Command(BaseCommand):
             meta = kind.model._meta
             for row in self.read(kind.demo_file):
                 self.current = f"{meta.verbose_name} {row['slug']}"
+                row = {**row, "claims": carried.pop((kind.name, row["slug"]), [])}
                 self.count(str(meta.verbose_name_plural), self.write(kind, row))
+        if carried:
+            raise CommandError(
+                "claims.json names items the demo archive does not have: "
+                + ", ".join(f"{key} {slug}" for key, slug in sorted(carried))
+            )
 
     def write(self, kind, record) -> bool:
         """Write one demo record through its kind; returns whether anything was written."""
