@@ -83,12 +83,13 @@ class SourceFilter(django_filters.FilterSet):
         label="Language",
         validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as en.")],
     )
-    perspective = django_filters.ModelChoiceFilter(
+    # Every perspective is public (the list readers see beside each citation), so the schema's
+    # enum is all of them (core.api.schema).
+    perspective = RecordFilter(
+        model=Perspective,
         label="Perspective",
-        to_field_name="slug",
         queryset=Perspective.objects.all(),
         empty_label="All perspectives",
-        error_messages={"invalid_choice": "No perspective has the slug “%(value)s”."},
     )
 
     class Meta:

@@ -392,7 +392,12 @@ class PositionSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Position.Stance.choices, default=Position.Stance.OTHER)
     says = StrictCharField(max_length=2000, help_text="What the holder says, attributed.")
     said_on = serializers.DateField(required=False, allow_null=True, default=None)
-    sources = PositionSourceSerializer(many=True, source="citations.all")
+    sources = PositionSourceSerializer(
+        many=True,
+        source="citations.all",
+        allow_empty=False,
+        error_messages={"empty": claims.POSITION_NEEDS_SOURCE},
+    )
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
@@ -422,7 +427,13 @@ class ClaimSerializer(StrictModelSerializer):
     id = serializers.IntegerField(read_only=True)
     url = api_url("api:claim-detail")
     page_url = PageUrlField()
-    positions = PositionSerializer(many=True, required=False, source="positions.all")
+    positions = PositionSerializer(
+        many=True,
+        required=False,
+        source="positions.all",
+        allow_empty=False,
+        error_messages={"empty": claims.CLAIM_NEEDS_POSITION},
+    )
 
     class Meta:
         model = Claim

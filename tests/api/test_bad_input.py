@@ -187,3 +187,20 @@ def test_a_wrong_content_type_under_the_api_is_a_json_415(editor, content_type):
 
     assert response.status_code == 415
     assert response.json()["detail"].startswith("Unsupported media type")
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/sources/", {"title": "T", "document_url": "https://example.org/t",
+                              "publisher": "P", "perspective": ""}),
+        ("/api/v1/timeline/", {"title": "T", "slug": "t", "date": "2020-01-01", "summary": "S",
+                               "category": "political", "place": ""}),
+    ],
+)  # fmt: skip
+def test_an_empty_string_for_a_related_record_is_a_400_not_none(editor, path, body):
+    # Found by schemathesis: the schema says a slug or null, and "" was taken as null.
+    response = token_client(editor).post(path, body, format="json")
+    assert response.status_code == 400
+    field = "perspective" if "perspective" in body else "place"
+    assert "not a slug" in json.dumps(response.json()[field])

@@ -1,6 +1,7 @@
 """What an outside developer starts from: the root's links, one shape for related records, every
 parameter in the schema, one validation policy (pages and API), rate-limit headers, JSON errors."""
 
+import importlib
 import re
 
 import pytest
@@ -8,7 +9,7 @@ import yaml
 from django.core.cache import cache
 from django.urls import URLPattern, get_resolver, resolve
 
-from karabakh_site.core.models import Publishable
+from karabakh_site.core.models import Perspective, Publishable
 from tests.factories import (
     ArticleFactory,
     FAQEntryFactory,
@@ -193,6 +194,25 @@ def test_the_schema_lists_the_topics_a_client_may_filter_by(schema, anonymous):
     parameters = schema["paths"]["/api/v1/timeline/"]["get"]["parameters"]
     topic = next(p for p in parameters if p["name"] == "topic")
     assert topic["schema"]["enum"] == ["war"]
+
+
+def test_the_schema_lists_the_perspectives_a_client_may_filter_sources_by(anonymous):
+    # Found by schemathesis: "?perspective=0" was schema-valid and a 400.
+    from django.apps import apps
+
+    # The migration's perspectives, again if a transactional test's flush took them.
+    importlib.import_module(
+        "karabakh_site.core.migrations.0009_source_perspective"
+    ).seed_perspectives(apps, None)
+    schema = yaml.safe_load(
+        anonymous.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi").content
+    )
+    parameters = schema["paths"]["/api/v1/sources/"]["get"]["parameters"]
+    perspective = next(p for p in parameters if p["name"] == "perspective")
+    slugs = sorted(Perspective.objects.values_list("slug", flat=True))
+    assert slugs and perspective["schema"]["enum"] == slugs
+    assert anonymous.get("/api/v1/sources/", {"perspective": slugs[0]}).status_code == 200
+    assert anonymous.get("/api/v1/sources/", {"perspective": "0"}).status_code == 400
 
 
 def test_the_schema_gives_writers_the_form_of_a_slug_not_a_list(as_editor):

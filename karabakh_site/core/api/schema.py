@@ -61,7 +61,9 @@ def _list_records(parameter: dict, request) -> None:
     if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         schema["pattern"] = r"^[-a-zA-Z0-9_]+$"
     else:
-        slugs = list(model.objects.public().order_by("slug").values_list("slug", flat=True))
+        # Records with no public() of their own (perspectives) are all public.
+        public = getattr(model.objects, "public", model.objects.all)
+        slugs = list(public().order_by("slug").values_list("slug", flat=True))
         if slugs:
             schema["enum"] = slugs
     parameter["description"] = (
