@@ -59,6 +59,23 @@ class Place(models.Model):
         return self.name_en
 
     @property
+    def search_names(self) -> str:
+        """Every name of the place, in every language and script, for the search index of its
+        events: Степанакерт, Ստեպանակերտ and Xankəndi all find the events at Stepanakert."""
+        names = [self.name_en, self.name_en_alt, self.name_hy, self.name_az, self.name_ru]
+        return " ".join(dict.fromkeys(name for name in names if name))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its events' search index holds its names (TimelineEntry.place_names): renamed here,
+        # found by the new name there.
+        for entry in self.entries.all():
+            if entry.place_names != self.search_names:
+                type(entry)._base_manager.filter(pk=entry.pk).update(place_names=self.search_names)
+                entry.place_names = self.search_names
+                entry.update_search_vector()
+
+    @property
     def other_names(self) -> list[tuple[str, str, str]]:
         """(language name, ISO code, name) for each name in another language."""
         names = [("Armenian", "hy", self.name_hy), ("Azerbaijani", "az", self.name_az),
@@ -124,9 +141,12 @@ class TimelineEntry(Publishable):
     # precision in SQL ("May 1994" overlaps any range that touches May 1994).
     period_start = models.DateField(editable=False, blank=True, db_index=True)
     period_end = models.DateField(editable=False, blank=True, db_index=True)
+    # The place's names in every language (Place.search_names), kept for search: the index
+    # cannot reach across the relation.
+    place_names = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "summary_html"],
+        excluded_fields=["search_vector", "summary_html", "place_names"],
         m2m_fields=["topics", "related_articles", "claims"],
     )
 
@@ -142,7 +162,7 @@ class TimelineEntry(Publishable):
         importexport="timeline.importexport.TimelineKind",
         topic_template="timeline/topic_section.html",
     )
-    search_weights = {"title": "A", "summary": "B"}
+    search_weights = {"title": "A", "summary": "B", "place_names": "B"}
     rendered_fields = {"summary": "summary_html"}
 
     class Meta:
@@ -219,11 +239,12 @@ class TimelineEntry(Publishable):
             if self.end_date
             else dates.period_end(self.date, self.date_precision)
         )
+        self.place_names = self.place.search_names if self.place_id else ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields, "date", "end_date", "period_start", "period_end", "end_precision",
-                "end_approximate",
+                "end_approximate", "place_names",
             }  # fmt: skip
         super().save(*args, **kwargs)
 

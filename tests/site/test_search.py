@@ -2,10 +2,12 @@ import pytest
 from django.urls import reverse
 
 from karabakh_site import search
+from karabakh_site.core import services
 from karabakh_site.core.models import Publishable
 from tests.factories import (
     ArticleFactory,
     FAQEntryFactory,
+    PlaceFactory,
     TimelineEntryFactory,
 )
 
@@ -171,3 +173,35 @@ def test_postgres_search_matches_word_forms():
     ArticleFactory(title="Negotiations resumed")
 
     assert titles(search.search("negotiation")) == ["Negotiations resumed"]
+
+
+STEPANAKERT = {"name_en": "Stepanakert", "name_en_alt": "Khankendi", "name_hy": "Ստեփանակերտ",
+               "name_az": "Xankəndi", "name_ru": "Степанакерт"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query", ["Stepanakert", "Khankendi", "Ստեփանակերտ", "Xankəndi", "Степанакерт"]
+)
+def test_an_event_is_found_by_its_place_in_every_language_and_script(query):
+    # On both engines: the place's names are part of each event's index (place_names).
+    event = TimelineEntryFactory(title="Protest in the main square", summary="Crowds gathered.",
+                                 place=PlaceFactory(slug="stepanakert", **STEPANAKERT))  # fmt: skip
+    TimelineEntryFactory(title="Talks in Vienna", summary="Diplomats met.")
+    assert titles(search.search(query)) == [event.title]
+
+
+def test_renaming_a_place_is_searched_at_once_and_the_old_name_no_longer_finds_it():
+    place = PlaceFactory(slug="shusha", name_en="Shusha", name_az="", name_ru="Шуша")
+    event = TimelineEntryFactory(title="Capture of the town", summary="It fell.", place=place)
+    assert search.search("Şuşa") == []
+    place.name_az = "Şuşa"
+    place.name_ru = "Шуши"
+    place.save()
+    assert titles(search.search("Şuşa")) == [event.title]
+    assert search.search("Шуша") == []
+    other = PlaceFactory(slug="lachin", name_en="Lachin", name_en_alt="", name_hy="", name_az="",
+                         name_ru="")  # fmt: skip
+    event.place = other
+    services.write_item(event)
+    assert search.search("Şuşa") == []
+    assert titles(search.search("Lachin")) == [event.title]
