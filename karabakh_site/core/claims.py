@@ -105,7 +105,7 @@ def check_claim(claim: Claim, positions=None) -> list:
     if not positions:
         raise ValidationError({"positions": CLAIM_NEEDS_POSITION}, code="no_position")
     existing = {p.pk: p for p in claim.positions.all()} if claim.pk else {}
-    errors = {}
+    errors, given = {}, set()
     for number, data in enumerate(positions, start=1):
         data = dict(data)
         sources = [s if isinstance(s, tuple) else (s, "") for s in data.pop("sources", [])]
@@ -113,6 +113,10 @@ def check_claim(claim: Claim, positions=None) -> list:
         if pk is not None and pk not in existing:
             errors[number] = [f"Position {pk} is not one of this claim's."]
             continue
+        if pk is not None and pk in given:
+            errors[number] = [f"Position {pk} is given twice."]
+            continue
+        given.add(pk)
         position = existing.get(pk) or Position()
         for name, value in data.items():
             setattr(position, name, value)
@@ -174,30 +178,65 @@ def _write_sources(position: Position, sources) -> None:
 def positions_from_rows(rows, *, perspectives, sources_by_url) -> list[dict]:
     """Positions as write_claim takes them, from records in the import and demo shape:
     {"holder", "perspective": slug, "stance", "says", "said_on", "sources": [url or
-    {"url", "locator"}]}. Unknown perspectives and sources are named in a ValidationError."""
-    from .importexport.values import to_date
+    {"url", "locator"}]}. A source given as a bare URL keeps the locator it has (None), as the
+    admin does. Anything malformed or unknown is named in a ValidationError, by position."""
+    from .importexport.values import to_date, to_text
 
+    if not isinstance(rows, list):
+        raise ValidationError({"positions": "Give a list of positions, each with its sources."})
     positions, errors = [], []
     for number, row in enumerate(rows, start=1):
-        perspective = perspectives.get(row.get("perspective") or "")
-        if perspective is None:
-            errors.append(f"Position {number}: unknown perspective {row.get('perspective')!r}.")
+        where = f"Position {number}"
+        if not isinstance(row, dict):
+            errors.append(f"{where}: give an object with holder, perspective, says and sources.")
+            continue
+        texts = {}
+        for name in ("holder", "perspective", "stance", "says"):
+            try:
+                texts[name] = to_text(row.get(name))
+            except ValueError as error:
+                errors.append(f"{where}: {name}: {error}")
+        perspective = perspectives.get(texts.get("perspective", ""))
+        if perspective is None and "perspective" in texts:
+            errors.append(f"{where}: unknown perspective {texts['perspective']!r}.")
+        entries = row.get("sources") or []
+        if not isinstance(entries, list):
+            errors.append(f"{where}: sources must be a list of URLs or {{\"url\", \"locator\"}}.")
+            entries = []
         cited = []
-        for entry in row.get("sources") or []:
-            url, locator = (entry, "") if isinstance(entry, str) else (
-                entry.get("url", ""), entry.get("locator", ""))  # fmt: skip
+        for entry in entries:
+            if isinstance(entry, str):
+                url, locator = entry, None
+            elif isinstance(entry, dict):
+                try:
+                    url = to_text(entry.get("url"))
+                    locator = to_text(entry["locator"]) if "locator" in entry else None
+                except ValueError as error:
+                    errors.append(f"{where}: source: {error}")
+                    continue
+            else:
+                errors.append(f"{where}: a source is a URL or {{\"url\", \"locator\"}}.")
+                continue
+            if locator is not None and len(locator) > 100:
+                errors.append(f"{where}: a locator is at most 100 characters.")
+                continue
             source = sources_by_url(url)
             if source is None:
-                errors.append(f"Position {number}: no source has the URL {url!r}.")
+                errors.append(f"{where}: no source has the URL {url!r}.")
             else:
                 cited.append((source, locator))
+        try:
+            said_on = to_date(row["said_on"]) if row.get("said_on") else None
+        except (ValueError, TypeError) as error:
+            errors.append(f"{where}: said_on: {error}")
+            said_on = None
         positions.append(
             {
-                "holder": row.get("holder", ""),
+                "holder": texts.get("holder", ""),
                 "perspective": perspective,
-                "stance": row.get("stance") or Position.Stance.OTHER,
-                "says": row.get("says", ""),
-                "said_on": to_date(row["said_on"]) if row.get("said_on") else None,
+                "stance": texts.get("stance") or Position.Stance.OTHER,
+                "says": texts.get("says", ""),
+                "said_on": said_on,
                 "sources": cited,
             }
         )
@@ -211,7 +250,7 @@ def source_by_url(url: str):
 
     try:
         return Source.objects.get(url_key=url_key(url))
-    except (Source.DoesNotExist, ValueError):
+    except (Source.DoesNotExist, ValueError, TypeError, AttributeError):
         return None
 
 

@@ -26,12 +26,22 @@ def item_model(citation_model: type[CitationBase]):
 
 
 def public_sources() -> QuerySet[Source]:
-    """Sources cited by at least one published item (one query when evaluated)."""
+    """Sources cited by at least one published item, or by a position on a claim one carries
+    (one query when evaluated)."""
     cited = Q()
     for model in citation_models():
         field = model.item_field_name()
         published = item_model(model).objects.published()
         cited |= Q(pk__in=model.objects.filter(**{f"{field}__in": published}).values("source_id"))
+    # And the sources of the positions on claims readers can see (core.claims): their pages are
+    # linked from every "Who says what" panel.
+    from .models import Claim, Position, PositionSource
+
+    cited |= Q(
+        pk__in=PositionSource.objects.filter(
+            position__in=Position.objects.filter(claim__in=Claim.objects.public())
+        ).values("source_id")
+    )
     # Each source shows its perspective wherever it is listed.
     return Source.objects.filter(cited).select_related("perspective")
 

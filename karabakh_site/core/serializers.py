@@ -56,6 +56,16 @@ class LanguageField(serializers.Field):
         return content_language(value)
 
 
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A list of related records: an object or a string is a 400, not read as its keys or
+    letters (DRF takes any iterable)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class RelatedField(StrictSlugRelatedField):
     """A related record (topic, article, place, FAQ group) in the one shape every item uses: read
     as ``summary`` gives it (id, slug, its name or title, its API ``url`` and, where it has a page,
@@ -65,6 +75,12 @@ class RelatedField(StrictSlugRelatedField):
         kwargs.setdefault("slug_field", "slug")
         super().__init__(**kwargs)
         self.summary = summary
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = StrictManyRelatedField
+        return field
 
     def to_representation(self, value):
         # One summary serializer per field (a list's items share it), not one per record: its
@@ -374,7 +390,12 @@ class PositionSourceSerializer(serializers.Serializer):
     source_id = StrictPrimaryKeyRelatedField(
         source="source", queryset=Source.objects.all(), write_only=True
     )
-    locator = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    locator = StrictCharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Left out, a source the position already cites keeps its locator.",
+    )
 
 
 class PositionSerializer(serializers.Serializer):
@@ -450,7 +471,7 @@ class ClaimSerializer(StrictModelSerializer):
         self._positions = None
         if positions is not None:
             self._positions = [
-                {**p, "sources": [(s["source"], s.get("locator", "")) for s in p["sources"]]}
+                {**p, "sources": [(s["source"], s.get("locator")) for s in p["sources"]]}
                 for p in positions
             ]
         return attrs

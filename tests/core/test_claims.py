@@ -283,6 +283,12 @@ def test_the_api_refuses_a_position_without_a_source_and_writes_one_with(editor)
     created = api.post("/api/v1/claims/", body, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["positions"][0]["sources"][0]["source"]["id"] == source.pk
+    # A source listed again without its locator keeps it.
+    saved = created.json()["positions"][0]
+    again = {"positions": [{**body["positions"][0], "id": saved["id"],
+                            "sources": [{"source_id": source.pk}]}]}  # fmt: skip
+    assert api.patch("/api/v1/claims/figures/", again, format="json").status_code == 200
+    assert PositionSource.objects.get(position_id=saved["id"]).locator == "para. 2"
     assert Client().post("/api/v1/claims/", body, content_type="application/json").status_code in (
         401, 403,
     )  # fmt: skip
@@ -359,3 +365,110 @@ def test_the_claim_form_finds_sources_by_autocomplete(client, editor):
     assert [r["text"] for r in found.json()["results"]] == [
         "Example News Agency: Order of the International Court of Justice"
     ]
+
+
+# Found in review ---------------------------------------------------------------------------------
+
+
+def uncited_claim():
+    claim = make_claim("uncited")
+    Position.objects.create(claim=claim, holder="Someone", perspective=perspective("academic"),
+                            says="Unsourced.")  # fmt: skip
+    return claim
+
+
+def test_the_admin_publish_button_refuses_an_uncited_claim_with_a_message(client, editor):
+    from tests.core.test_admin_publishing import submitted
+
+    article = ArticleFactory(status="draft")
+    article.claims.add(uncited_claim())
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {**submitted(client.get(url), type(article)), "_workflow": "publish"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "has a position with no source (Someone)" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == "draft"
+
+
+@pytest.mark.parametrize(
+    "positions, message",
+    [
+        ([1], "give an object"),
+        (["x"], "give an object"),
+        ([{"holder": "H", "perspective": ["a"], "says": "S", "sources": []}], "perspective"),
+        ([{"holder": "H", "perspective": "court", "says": "S", "sources": [1]}], "a source is"),
+        ([{"holder": "H", "perspective": "court", "says": "S", "sources": [{"url": 5}]}],
+         "no source has the URL"),
+        ([{"holder": "H", "perspective": "court", "says": "S", "sources": "https://x.org"}],
+         "sources must be a list"),
+        ([{"holder": "H", "perspective": "court", "says": "S\x00", "sources": []}], "NUL"),
+        ([{"holder": "H", "perspective": "court", "says": "S",
+           "sources": [{"url": "https://example.org/s", "locator": "p" * 101}]}], "100"),
+        ("not json [", "not a JSON list"),
+    ],
+)  # fmt: skip
+def test_a_malformed_claims_row_is_a_row_error_never_a_crash(positions, message):
+    from karabakh_site.core import importexport
+
+    SourceFactory(url="https://example.org/s")
+    rows = [{"slug": "bad", "statement": "Bad", "kind": "fact", "positions": positions}]
+    report = importexport.import_text("claims", json.dumps(rows), "json")
+    assert not report.ok
+    assert message in report.error_text()
+    assert not Claim.objects.exists()
+
+
+def test_claims_round_trip_through_csv_and_keep_ids_locators_and_content(tmp_path):
+    from karabakh_site.core import importexport
+
+    claim = make_claim(
+        "two", ("Ministry", "government-of-azerbaijan"), ("Ministry", "government-of-azerbaijan")
+    )
+    first, second = claim.positions.order_by("pk")
+    Position.objects.filter(pk=first.pk).update(said_on="2023-01-01", says="First view.")
+    Position.objects.filter(pk=second.pk).update(said_on="2023-07-01", says="Second view.")
+    PositionSource.objects.filter(position=first).update(locator="para. 12")
+    csv_text = importexport.export_text("claims", "csv")
+    assert importexport.import_text("claims", csv_text, "csv").ok
+    # The file's positions in the other order, their sources as bare URLs (as the demo file).
+    rows = json.loads(importexport.export_text("claims", "json"))
+    rows[0]["positions"].reverse()
+    for position in rows[0]["positions"]:
+        position["sources"] = [source["url"] for source in position["sources"]]
+    report = importexport.import_text("claims", json.dumps(rows), "json")
+    assert report.ok, report.error_text()
+    assert Position.objects.get(pk=first.pk).says == "First view."
+    assert Position.objects.get(pk=second.pk).says == "Second view."
+    assert PositionSource.objects.get(position=first).locator == "para. 12"
+
+
+def test_sources_cited_only_by_a_public_position_have_their_page(client):
+    claim = make_claim()
+    source = claim.positions.first().citations.get().source
+    assert client.get(source.get_absolute_url()).status_code == 404  # no published item yet
+    ArticleFactory().claims.add(claim)
+    assert client.get(source.get_absolute_url()).status_code == 200
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert source.get_absolute_url() in page
+
+
+def test_the_api_refuses_a_position_given_twice_and_claims_that_are_not_a_list(editor):
+    claim = make_claim()
+    position = claim.positions.first()
+    source = position.citations.get().source
+    body = {"positions": [
+        {"id": position.pk, "holder": "A", "perspective": "court", "says": "One.",
+         "sources": [{"source_id": source.pk}]},
+        {"id": position.pk, "holder": "B", "perspective": "court", "says": "Two.",
+         "sources": [{"source_id": source.pk}]},
+    ]}  # fmt: skip
+    api = token_client(editor)
+    response = api.patch(f"/api/v1/claims/{claim.slug}/", body, format="json")
+    assert response.status_code == 400 and "given twice" in json.dumps(response.json())
+    article = ArticleFactory()
+    article.claims.add(claim)
+    response = api.patch(f"/api/v1/articles/{article.slug}/", {"claims": {}}, format="json")
+    assert response.status_code == 400
+    assert list(article.claims.all()) == [claim]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from karabakh_site.core.models import Publishable
 from tests.factories import (
     ArticleFactory,
+    ClaimFactory,
     FAQEntryFactory,
     SourceFactory,
     TimelineEntryFactory,
@@ -182,12 +183,14 @@ def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
     client, django_assert_num_queries, items
 ):
     for _ in range(items):
-        ArticleFactory().topics.add(TopicFactory())
+        article = ArticleFactory()
+        article.topics.add(TopicFactory())
+        article.claims.add(ClaimFactory())
         TimelineEntryFactory()
         FAQEntryFactory()
-    # A lastmod per section model (3), a count and a page per item sitemap (5 x 2), and the
-    # places sitemap's newest event and its places (2).
-    with django_assert_num_queries(15):
+    # A lastmod per section model (3), a count and a page per item sitemap (articles, timeline,
+    # FAQ, sources, topics, claims: 6 x 2), and the places sitemap's newest event and places (2).
+    with django_assert_num_queries(17):
         assert client.get("/sitemap.xml").status_code == 200
 
 

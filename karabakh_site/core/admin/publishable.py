@@ -259,11 +259,6 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
                 )
             except PermissionDenied as refusal:
                 raise ValidationError(str(refusal)) from None
-            if cleaned.get("status") == Publishable.Status.PUBLISHED and cleaned.get("claims"):
-                try:
-                    claims.ensure_claims_cited(cleaned["claims"])  # the positions' source rule
-                except ValidationError as error:
-                    form_self.add_error(None, error)
             return cleaned
 
         def _post_clean(form_self):
@@ -275,6 +270,14 @@ class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
                 pending_write(form_self.instance).check_schedule()
             except ValidationError as error:
                 form_self.add_error(None, error)
+            # The positions' source rule, once the status is the one the save will write (a
+            # workflow button sets it only here).
+            chosen = form_self.cleaned_data.get("claims")
+            if form_self.instance.status == Publishable.Status.PUBLISHED and chosen:
+                try:
+                    claims.ensure_claims_cited(chosen)
+                except ValidationError as error:
+                    form_self.add_error(None, error)
 
         form.clean = clean
         form._post_clean = _post_clean

@@ -8,6 +8,7 @@ plain fields.
 """
 
 import decimal
+import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -147,8 +148,12 @@ class ClaimKind(RecordKind):
         positions = None
         if "positions" in row or record.pk is None:
             rows = row.get("positions")
-            if not isinstance(rows, list):
-                raise RowError(["positions: give a list of positions, each with its sources."])
+            if isinstance(rows, str):
+                # A CSV cell holds the list as JSON, as items' citations.
+                try:
+                    rows = json.loads(rows) if rows.strip() else []
+                except json.JSONDecodeError as error:
+                    raise RowError([f"positions are not a JSON list ({error.msg})"]) from None
             try:
                 positions = claims.positions_from_rows(
                     rows,
@@ -162,15 +167,20 @@ class ClaimKind(RecordKind):
                 # keep their ids however the file orders them.
                 existing = list(record.positions.all())
                 free = {position.pk: position for position in existing}
-                for key in (_holder_and_perspective, _holder):
+                for key in (_holder_perspective_and_date, _holder_and_perspective, _holder):
                     for data in positions:
                         if "id" in data:
                             continue
                         match = next((p for p in free.values() if key(p) == key(data)), None)
                         if match is not None:
                             data["id"] = free.pop(match.pk).pk
+                by_pk = {position.pk: position for position in existing}
+                for data in positions:
+                    _keep_locators(data, by_pk.get(data.get("id")))
                 changed = changed or _positions_changed(existing, positions)
             else:
+                for data in positions:
+                    _keep_locators(data, None)
                 changed = True
             try:
                 claims.check_claim(record, positions)
@@ -189,6 +199,21 @@ class ClaimKind(RecordKind):
         except ValidationError as error:
             raise RowError(messages_of(error)) from None
         return True
+
+
+def _keep_locators(data, position) -> None:
+    """A source given as a bare URL (locator None) keeps the locator the position has for it."""
+    saved = {c.source_id: c.locator for c in position.citations.all()} if position else {}
+    data["sources"] = [
+        (source, saved.get(source.pk, "") if locator is None else locator)
+        for source, locator in data["sources"]
+    ]
+
+
+def _holder_perspective_and_date(position):
+    if isinstance(position, dict):
+        return (*_holder_and_perspective(position), position["said_on"])
+    return (*_holder_and_perspective(position), position.said_on)
 
 
 def _holder(position) -> str:
