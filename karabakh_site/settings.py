@@ -192,6 +192,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
+    "karabakh_site.core.middleware.ContentLanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",

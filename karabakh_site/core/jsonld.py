@@ -81,6 +81,7 @@ def news_article(request, article, citations) -> dict:
         "dateModified": article.updated_at.isoformat(),
         "citation": [source_citation(citation.source) for citation in citations],
         "about": [topic.name for topic in article.topics.all()],
+        "inLanguage": article.content_language,
     }
     if positions := claims(request, article.claims.all()):
         data["mentions"] = positions
@@ -98,6 +99,7 @@ def faq_page(request, entries) -> dict:
             {
                 "@type": "Question",
                 "name": entry.question,
+                "inLanguage": entry.content_language,
                 "url": request.build_absolute_uri(entry.get_absolute_url()),
                 "acceptedAnswer": {
                     "@type": "Answer",
@@ -127,6 +129,7 @@ def event(request, entry, *, with_context: bool = True) -> dict:
         "url": request.build_absolute_uri(entry.get_absolute_url()),
         "description": _plain(entry.summary_html),
         "startDate": iso_at_precision(entry.date, entry.date_precision),
+        "inLanguage": entry.content_language,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
     }

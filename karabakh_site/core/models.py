@@ -569,6 +569,12 @@ class Publishable(SearchIndexed, TimeStampedModel):
 
         return item_profile(self)
 
+    @property
+    def content_language(self) -> str:
+        """The BCP 47 tag of the language the item is written in: its own ``language`` once
+        items have one, else the site's (settings.LANGUAGE_CODE's, as the pages' ``lang``)."""
+        return getattr(self, "language", None) or settings.LANGUAGE_CODE.split("-")[0]
+
     def get_history_url(self) -> str:
         """The item's public history page (core.public_history); each content app routes it as
         "<app>:history"."""

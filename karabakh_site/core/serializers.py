@@ -3,7 +3,6 @@ builds on: citations embedded with their full source, and writes that obey the s
 
 import copy
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -38,22 +37,16 @@ class PageUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
-def content_language(item) -> str:
-    """The BCP 47 tag of the language an item is written in: its own ``language`` once items
-    have one, else the site's (settings.LANGUAGE_CODE's language, as the pages' ``lang``)."""
-    return getattr(item, "language", None) or settings.LANGUAGE_CODE.split("-")[0]
-
-
 @extend_schema_field({"type": "string", "description": "BCP 47 language tag, such as en."})
 class LanguageField(serializers.Field):
-    """The item's language (content_language), read only."""
+    """The item's language (Publishable.content_language), read only."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "BCP 47 language tag of the item's text, such as en.")
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return content_language(value)
+        return value.content_language
 
 
 class StrictManyRelatedField(serializers.ManyRelatedField):

@@ -213,3 +213,25 @@ def test_static_files_fall_back_to_plain_names_before_collectstatic(tmp_path):
 def test_the_health_check_answers_head_requests_for_load_balancers(client):
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/articles/", "/api/v1/articles/", "/sitemap.xml"])
+def test_pages_feeds_and_the_api_say_the_language_they_are_in(client, path):
+    # Content-Language: what a reader's browser, a crawler or an API client is given (issue
+    # "Four languages" adds the others).
+    assert client.get(path).headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_json_ld_gives_each_item_its_language(client):
+    import json
+    import re
+
+    from tests.factories import ArticleFactory, TimelineEntryFactory
+
+    for item in (ArticleFactory(), TimelineEntryFactory()):
+        html = client.get(item.get_absolute_url()).content.decode()
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        data = [json.loads(block) for block in blocks]
+        assert any(block.get("inLanguage") == "en" for block in data)
