@@ -21,6 +21,20 @@ def editorial_group(name: str) -> Group:
     return Group.objects.get(name=name)
 
 
+def seed_perspectives() -> None:
+    """The migration's perspectives, made again when a transactional test's flush took them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
+    migration.seed_perspectives(apps, None)
+
+
+@pytest.fixture
+def perspectives(db):
+    """The seeded perspectives, whatever ran before (a module uses it with usefixtures)."""
+    seed_perspectives()
+
+
 @pytest.fixture
 def contributor(db):
     user = UserFactory(username="contributor")

@@ -153,12 +153,12 @@ def write_claim(claim: Claim, positions=None) -> Claim:
                 position.claim = claim
                 position.save()
                 kept.append(position.pk)
-                _write_sources(position, sources)
+                write_sources(position, sources)
             claim.positions.exclude(pk__in=kept).delete()
     return claim
 
 
-def _write_sources(position: Position, sources) -> None:
+def write_sources(position: Position, sources) -> None:
     """New sources first, then the removed ones go, so the position is never uncited. A
     locator of None keeps a kept source's locator (the admin does not edit them)."""
     wanted = {source.pk: locator for source, locator in sources}

@@ -1,7 +1,6 @@
 """What an outside developer starts from: the root's links, one shape for related records, every
 parameter in the schema, one validation policy (pages and API), rate-limit headers, JSON errors."""
 
-import importlib
 import re
 
 import pytest
@@ -10,6 +9,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, get_resolver, resolve
 
 from karabakh_site.core.models import Perspective, Publishable
+from tests.conftest import seed_perspectives
 from tests.factories import (
     ArticleFactory,
     FAQEntryFactory,
@@ -198,12 +198,7 @@ def test_the_schema_lists_the_topics_a_client_may_filter_by(schema, anonymous):
 
 def test_the_schema_lists_the_perspectives_a_client_may_filter_sources_by(anonymous):
     # Found by schemathesis: "?perspective=0" was schema-valid and a 400.
-    from django.apps import apps
-
-    # The migration's perspectives, again if a transactional test's flush took them.
-    importlib.import_module(
-        "karabakh_site.core.migrations.0009_source_perspective"
-    ).seed_perspectives(apps, None)
+    seed_perspectives()
     schema = yaml.safe_load(
         anonymous.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi").content
     )

@@ -169,17 +169,12 @@ def archive(transactional_db, monkeypatch):
         event.topics.add(topic)
         event.related_articles.add(article)
     # A contested claim with positions from both sides and a court, on every item page.
-    import importlib
-
-    from django.apps import apps
-
     from karabakh_site.core import claims
     from karabakh_site.core.models import Claim, Perspective
+    from tests.conftest import seed_perspectives
     from tests.factories import SourceFactory
 
-    importlib.import_module(
-        "karabakh_site.core.migrations.0009_source_perspective"
-    ).seed_perspectives(apps, None)
+    seed_perspectives()
     holders = [("Government of Azerbaijan", "government-of-azerbaijan", "rejects"),
                ("Government of Armenia", "government-of-armenia", "affirms"),
                ("International Court of Justice", "court", "other")]  # fmt: skip

@@ -3,7 +3,6 @@ source rule holds for positions in every channel (the model layer, the admin, th
 pages and the API show positions in neutral order, only cited ones, and only on claims a
 published item carries."""
 
-import importlib
 import json
 
 import pytest
@@ -24,16 +23,7 @@ from tests.factories import (
     TimelineEntryFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def perspectives(db):
-    """The migration's perspectives, made again when a transactional test's flush took them."""
-    from django.apps import apps
-
-    migration = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
-    migration.seed_perspectives(apps, None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("perspectives")]
 
 
 def perspective(slug):

@@ -1,7 +1,6 @@
 """Each source's perspective (whose voice it is), shown beside every citation, and the evidence
 profile computed from an item's sources: its line on pages, its filters, the editors' report."""
 
-import importlib
 import json
 
 import pytest
@@ -20,16 +19,7 @@ from tests.factories import (
     TimelineEntryFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def perspectives(db):
-    """The migration's perspectives, made again when a transactional test's flush took them."""
-    from django.apps import apps
-
-    migration = importlib.import_module("karabakh_site.core.migrations.0009_source_perspective")
-    migration.seed_perspectives(apps, None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("perspectives")]
 
 
 Side = Perspective.Side

@@ -100,4 +100,4 @@ class ClaimAdmin(admin.ModelAdmin):
                 if position.pk is None or position_form.cleaned_data.get("DELETE"):
                     continue
                 chosen = position_form.cleaned_data.get("sources") or []
-                claims._write_sources(position, [(source, None) for source in chosen])
+                claims.write_sources(position, [(source, None) for source in chosen])
