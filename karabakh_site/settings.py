@@ -194,6 +194,9 @@ MIDDLEWARE = [
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
     "karabakh_site.core.middleware.ContentLanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page is its URL's prefix (/en/, /hy/, /az/, /ru/); a bare path is
+    # redirected by the reader's cookie or Accept-Language. After sessions, before common.
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,6 +223,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "karabakh_site.languages.page_languages",
             ],
         },
     },
@@ -237,7 +241,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The four languages of the archive: its interface (karabakh_site/locale, compiled by the build)
+# and its content (core.translations). English is the original every translation is made from.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("hy", "Armenian"),
+    ("az", "Azerbaijani"),
+    ("ru", "Russian"),
+]
+LOCALE_PATHS = [BASE_DIR / "karabakh_site" / "locale"]
+# A reader's choice in the language switcher is kept for a year (karabakh_site.languages).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,18 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from karabakh_site import share_images, views
+from karabakh_site import languages, share_images, views
 from karabakh_site.sitemaps import SITEMAPS
 
-urlpatterns = [
+# Reader pages, under their language's prefix: /en/, /hy/, /az/, /ru/ (karabakh_site.languages).
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("articles/", include("articles.urls")),
     path("faq/", include("faq.urls")),
     path("timeline/", include("timeline.urls")),
     path("", include("karabakh_site.core.urls")),
+    prefix_default_language=True,
+)
+
+urlpatterns += [
+    path("language/<slug:code>/", languages.switch_language, name="switch-language"),
     # Share images (og:image): the version is a hash of what the image shows.
     path("share/site-<slug:version>.png", share_images.site_image, name="share-site"),
     path(

@@ -93,3 +93,16 @@ def iso_datetime(value) -> str:
     if not value:
         return ""
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@register.filter
+def lang_attr(item) -> str:
+    """` lang="en"` on an element that shows an item's own text in another language than the
+    page's (a missing translation falls back to the original); nothing when they agree. Items
+    carry ``shown_language`` once core.translations has read them for a language."""
+    from django.utils import translation
+
+    shown = getattr(item, "shown_language", None)
+    if not shown or shown == (translation.get_language() or "en"):
+        return ""
+    return mark_safe(f' lang="{shown}"')
