@@ -6,7 +6,7 @@ PORT ?= 8000
 # Stamp files make setup steps run once, and again only when their inputs change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test serve bench loadtest lint migrate demo install clean
+.PHONY: run test serve bench loadtest lint migrate demo install clean messages
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,17 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	@touch $@
 
 install: $(INSTALLED)
+
+# The interface in Armenian, Azerbaijani and Russian: the .po catalogues are in the repo
+# (karabakh_site/locale), compiled here to the .mo files Django reads. Babel compiles them in
+# Python, so no GNU gettext is needed to build; `make messages` after editing a catalogue.
+PO_FILES := $(wildcard karabakh_site/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po | $(INSTALLED)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+messages: $(MO_FILES)
 
 # The development settings every manage.py command reads after `make run` (settings.py loads
 # .env with python-dotenv; the real environment wins): debug on, a generated secret key and the
@@ -35,7 +46,7 @@ $(ENV_FILE): | $(INSTALLED)
 
 # Development server: DEBUG on, demo content, an admin login printed at the end.
 run: export DJANGO_DEBUG ?= true
-run: install $(ENV_FILE)
+run: install messages $(ENV_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin --site-url http://127.0.0.1:$(PORT)
@@ -48,7 +59,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-test: install $(NODE_DEPS)
+test: install messages $(NODE_DEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # A production-like server over the same database as `make run`: gunicorn, DEBUG off, static
@@ -63,7 +74,7 @@ serve: export DJANGO_DEBUG = false
 serve: export DJANGO_SECURE_SSL_REDIRECT = false
 serve: export DJANGO_SECURE_COOKIES = false
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
-serve: install $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
+serve: install messages $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
 	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
@@ -71,19 +82,19 @@ serve: install $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 # Speed and memory targets (docs/benchmarks.md), on a throwaway database of its own.
-bench: install
+bench: install messages
 	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
 # wrk against gunicorn (2 workers, DEBUG off, make serve's settings) over a throwaway PostgreSQL
 # database: 64 connections for 60 s over the main pages and API lists (LOADTEST_DURATION,
 # LOADTEST_CONNECTIONS); fails on any error or 20% worker memory growth (docs/benchmarks.md).
-loadtest: install
+loadtest: install messages
 	$(PY) tests/bench/loadtest.py
 
 # Faults check (docs/operations.md): a PostgreSQL and a Redis of its own (never the machine's)
 # stopped, restarted and frozen under gunicorn; prints each answer's time, non-zero on a miss.
 .PHONY: faults
-faults: install
+faults: install messages
 	$(PY) tests/faults/faults.py $(FAULTS_ARGS)
 
 lint: install

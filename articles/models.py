@@ -45,6 +45,8 @@ class Article(Publishable):
     )
     search_weights = {"title": "A", "standfirst": "B", "body": "C"}
     rendered_fields = {"body": "body_html"}
+    # The columns of its translations (core.translations): title, standfirst, body.
+    translated_fields = {"title": "title", "summary": "standfirst", "body": "body"}
 
     class Meta:
         ordering = ["-publish_at", "-id"]

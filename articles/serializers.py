@@ -5,10 +5,12 @@ from rest_framework import serializers
 from karabakh_site.core.api.fields import StrictModelSerializer
 from karabakh_site.core.serializers import (
     LanguageField,
+    LanguagesField,
     PageUrlField,
     PublishableSerializer,
     RelatedField,
     SummarySerializer,
+    TranslationLinksField,
     api_url,
     claims_field,
     topics_field,
@@ -41,6 +43,8 @@ def related_articles_field(**kwargs):
 class ArticleListSerializer(StrictModelSerializer):
     id = serializers.IntegerField(read_only=True)
     language = LanguageField()
+    languages = LanguagesField()
+    translations = TranslationLinksField()
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail", lookup_field="slug")
     page_url = PageUrlField()
     topics = topics_field(read_only=True)

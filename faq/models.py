@@ -59,6 +59,7 @@ class FAQEntry(Publishable):
     )
     search_weights = {"question": "A", "answer": "C"}
     rendered_fields = {"answer": "answer_html"}
+    translated_fields = {"title": "question", "body": "answer"}
 
     class Meta:
         ordering = ["group__position", "group__name", "position", "id"]

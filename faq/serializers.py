@@ -8,10 +8,12 @@ from articles.serializers import related_articles_field
 from karabakh_site.core.api.fields import StrictModelSerializer
 from karabakh_site.core.serializers import (
     LanguageField,
+    LanguagesField,
     PageUrlField,
     PublishableSerializer,
     RelatedField,
     SummarySerializer,
+    TranslationLinksField,
     api_url,
     claims_field,
     topics_field,
@@ -51,6 +53,8 @@ def group_field(**kwargs):
 class FAQEntryListSerializer(StrictModelSerializer):
     id = serializers.IntegerField(read_only=True)
     language = LanguageField()
+    languages = LanguagesField()
+    translations = TranslationLinksField()
     url = serializers.HyperlinkedIdentityField(view_name="api:faqentry-detail", lookup_field="slug")
     page_url = PageUrlField()
     group = group_field(read_only=True)

@@ -66,8 +66,7 @@ def page_languages(request):
         "page_language": language,
         "page_language_bidi": translation.get_language_bidi(),
         "alternates": alternates,
-        "x_default_url": request.build_absolute_uri(path_in(path, settings.LANGUAGE_CODE))
-        + suffix
+        "x_default_url": request.build_absolute_uri(unprefixed_path(path)) + suffix
         if prefixed
         else "",
     }

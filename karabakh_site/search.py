@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, connections
@@ -39,9 +40,10 @@ from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 
 from karabakh_site.core.kinds import content_kinds
-from karabakh_site.core.models import Source
+from karabakh_site.core.models import Source, Translation
 from karabakh_site.core.publishing import CITATION_MARKER
 from karabakh_site.core.readers import public_sources
+from karabakh_site.core.translations import SEARCH_CONFIGS, TRANSLATION_LANGUAGES, reading_language
 
 MAX_QUERY_LENGTH = 200
 MAX_HITS_PER_KIND = 100
@@ -212,9 +214,17 @@ def clean_query(query: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
-def search(query: str, *, kinds: Iterable[str] | None = None) -> list[SearchHit]:
+def search(
+    query: str, *, kinds: Iterable[str] | None = None, language: str | None = None
+) -> list[SearchHit]:
     """Published content matching ``query``, best first. ``kinds`` narrows to some of search_kinds()
-    (ValueError for an unknown one). One query per kind searched; an empty query finds nothing."""
+    (ValueError for an unknown one). One query per kind searched; an empty query finds nothing.
+
+    In another language than the original (``language``, else the reader's: core.translations),
+    each content kind is searched twice: in the original's English vector (which holds every
+    place's names in every script) and in its published translations' vectors in that
+    language's configuration (Russian and Armenian stemming); an item found by both is one hit,
+    at the better rank, with the translation's snippet when that matched."""
     known = _kinds()
     selected = list(known) if kinds is None else list(dict.fromkeys(kinds))
     unknown = [kind for kind in selected if kind not in known]
@@ -223,8 +233,24 @@ def search(query: str, *, kinds: Iterable[str] | None = None) -> list[SearchHit]
     parsed = parse_query(query)
     if not parsed:
         return []
-    engine = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
+    postgres = connection.vendor == "postgresql"
+    engine = _search_postgres if postgres else _search_sqlite
     hits = [hit for kind in selected for hit in engine(known[kind], parsed)]
+    language = language or reading_language()
+    if language in TRANSLATION_LANGUAGES:
+        translated = _search_translations_postgres if postgres else _search_translations_sqlite
+        found = [
+            hit
+            for kind in selected
+            if kind != "source"
+            for hit in translated(known[kind], parsed, language)
+        ]
+        best: dict[tuple[str, int], SearchHit] = {}
+        for hit in found + hits:  # translations first: at equal rank their snippet wins
+            key = (hit.kind, hit.object.pk)
+            if key not in best or hit.rank > best[key].rank:
+                best[key] = hit
+        hits = list(best.values())
     order = {name: index for index, name in enumerate(known)}
     hits.sort(key=lambda hit: (-hit.rank, order[hit.kind], -hit.object.pk))
     return hits
@@ -257,13 +283,13 @@ def _plain(text: str) -> str:
 # PostgreSQL ------------------------------------------------------------------------------------
 
 
-def _ts_query(parsed: ParsedQuery) -> SearchQuery:
+def _ts_query(parsed: ParsedQuery, config: str = "english") -> SearchQuery:
     """The model as a tsquery, each term read by websearch_to_tsquery, combined explicitly:
     a web-search string alone would bind "a OR b -c" as a | (b & !c), not (a | b) & !c."""
 
     def term(term: Term) -> SearchQuery:
         return SearchQuery(
-            websearch_text(ParsedQuery(((term,),))), search_type="websearch", config="english"
+            websearch_text(ParsedQuery(((term,),))), search_type="websearch", config=config
         )
 
     combined = None
@@ -302,6 +328,49 @@ def _search_postgres(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
     return [_hit(kind, row, _highlighted(row.headline), row.rank) for row in rows]
 
 
+def _translations(kind: _Kind, language: str):
+    """The published translations into ``language`` of the kind's published items."""
+    model = kind.queryset().model
+    return Translation.objects.published().filter(
+        content_type=ContentType.objects.get_for_model(model),
+        language=language,
+        object_id__in=kind.queryset().values("pk"),
+    )
+
+
+def _items_of(kind: _Kind, rows) -> dict[int, Any]:
+    ids = [row.object_id for row in rows]
+    return {item.pk: item for item in kind.queryset().filter(pk__in=ids)} if ids else {}
+
+
+def _search_translations_postgres(kind: _Kind, parsed: ParsedQuery, language: str):
+    config = SEARCH_CONFIGS.get(language, "simple")
+    ts_query = _ts_query(parsed, config)
+    rows = list(
+        _translations(kind, language)
+        .filter(search_vector=ts_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), ts_query),
+            headline=SearchHeadline(
+                Concat(F("summary"), Value(" "), F("body"), output_field=TextField()),
+                ts_query,
+                config=config,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=12,
+            ),
+        )
+        .order_by("-rank", "-object_id")[:MAX_HITS_PER_KIND]
+    )
+    items = _items_of(kind, rows)
+    return [
+        _hit(kind, items[row.object_id], _highlighted(row.headline), row.rank)
+        for row in rows
+        if row.object_id in items
+    ]
+
+
 def _highlighted(headline: str) -> str:
     text = escape(_plain(headline))
     return text.replace(_START, "<mark>").replace(_STOP, "</mark>")
@@ -312,6 +381,47 @@ def _highlighted(headline: str) -> str:
 # Column numbers in FTS_TABLE (see migration core 0009): model, obj_id, then one per weight.
 _FTS_COLUMNS = {weight: index for index, weight in enumerate(WEIGHTS, start=2)}
 _BM25 = f"bm25({FTS_TABLE}, 0, 0, {', '.join(str(WEIGHT_SCORES[w] * 10) for w in WEIGHTS)})"
+
+
+def _translation_label(model, language: str) -> str:
+    """A translation's rows in the SQLite index are its item's, marked with the language."""
+    return f"{model._meta.label_lower}@{language}"
+
+
+def _search_translations_sqlite(kind: _Kind, parsed: ParsedQuery, language: str):
+    # Title, summary and body are indexed in the A, B and C columns; snippets from B and C.
+    columns = [_FTS_COLUMNS["B"], _FTS_COLUMNS["C"]]
+    snippets = {
+        f"fts_snippet_{column}": f"snippet({FTS_TABLE}, {column}, %s, %s, '…', {SNIPPET_WORDS})"
+        for column in columns
+    }
+    model = kind.queryset().model
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT obj_id, {_BM25}, {', '.join(snippets.values())} FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND model = %s ORDER BY {_BM25} LIMIT %s",
+            [
+                *[marker for _ in snippets for marker in (_START, _STOP)],
+                fts5_expression(parsed),
+                _translation_label(model, language),
+                MAX_HITS_PER_KIND * 2,
+            ],
+        )
+        found = cursor.fetchall()
+    # Only published translations are indexed; the item must be one readers can see now.
+    published = set(
+        _translations(kind, language)
+        .filter(object_id__in=[row[0] for row in found])
+        .values_list("object_id", flat=True)
+    )
+    items = {item.pk: item for item in kind.queryset().filter(pk__in=published)}
+    hits = []
+    for obj_id, rank, *texts in found:
+        if obj_id not in items:
+            continue
+        snippet = next((t for t in texts if t and _START in t), next(filter(None, texts), ""))
+        hits.append(_hit(kind, items[obj_id], _highlighted(snippet), -rank))
+    return hits[:MAX_HITS_PER_KIND]
 
 
 def _search_sqlite(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
@@ -373,6 +483,37 @@ def index_sqlite(obj, using: str = "default") -> None:
         )
 
 
+def _translation_texts(translation) -> list[str]:
+    return [_plain(translation.title), _plain(translation.summary), _plain(translation.body), ""]
+
+
+def index_sqlite_translation(translation, using: str = "default") -> None:
+    """A translation's row of the SQLite index: written while it is published, dropped when not
+    (so a draft's words never find its item)."""
+    if not _is_sqlite(using):
+        return
+    unindex_sqlite_translation(translation, using)
+    if translation.status != translation.Status.PUBLISHED:
+        return
+    label = _translation_label(translation.content_type.model_class(), translation.language)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (model, obj_id, a, b, c, d) VALUES (%s, %s, %s, %s, %s, %s)",
+            [label, translation.object_id, *_translation_texts(translation)],
+        )
+
+
+def unindex_sqlite_translation(translation, using: str = "default") -> None:
+    if not _is_sqlite(using):
+        return
+    label = _translation_label(translation.content_type.model_class(), translation.language)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE model = %s AND obj_id = %s",
+            [label, translation.object_id],
+        )
+
+
 def unindex_sqlite(obj, using: str = "default") -> None:
     """Drop a deleted item's row, so none of its text stays in the database."""
     if not _is_sqlite(using):
@@ -406,6 +547,25 @@ def rebuild_sqlite_index(using: str = "default") -> int:
                 for obj in model._base_manager.using(using)
                 .only("pk", *model.search_weights)
                 .iterator()
+            ]
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (model, obj_id, a, b, c, d) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+            count += len(rows)
+        if Translation._meta.db_table in tables:
+            rows = [
+                [
+                    _translation_label(row.content_type.model_class(), row.language),
+                    row.object_id,
+                    *_translation_texts(row),
+                ]
+                for row in Translation.objects.using(using)
+                .published()
+                .select_related("content_type")
+                .iterator()
+                if row.content_type.model_class() is not None
             ]
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (model, obj_id, a, b, c, d) "

@@ -192,11 +192,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
-    "karabakh_site.core.middleware.ContentLanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a page is its URL's prefix (/en/, /hy/, /az/, /ru/); a bare path is
     # redirected by the reader's cookie or Accept-Language. After sessions, before common.
     "django.middleware.locale.LocaleMiddleware",
+    # Reader pages and API reads get content in their language (core.translations).
+    "karabakh_site.core.translations.ReadingLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

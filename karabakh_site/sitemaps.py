@@ -72,6 +72,16 @@ class ClaimSitemap(Sitemap):
         return item.updated_at
 
 
+def in_every_language(sitemap_class):
+    """Every page in the sitemap once per language (/en/, /hy/, /az/, /ru/), each with its
+    alternates in every language and English as x-default, as search engines read hreflang."""
+    return type(
+        sitemap_class.__name__,
+        (sitemap_class,),
+        {"i18n": True, "alternates": True, "x_default": True, "__module__": __name__},
+    )
+
+
 SITEMAPS = {
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
@@ -82,3 +92,4 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "claims": ClaimSitemap,
 }
+SITEMAPS = {name: in_every_language(sitemap) for name, sitemap in SITEMAPS.items()}

@@ -18,6 +18,8 @@ def editorial_group(name: str) -> Group:
         later.grant_permissions(apps, None)
         claims = importlib.import_module("karabakh_site.core.migrations.0011_claims_and_positions")
         claims.grant_permissions(apps, None)
+        translations = importlib.import_module("karabakh_site.core.migrations.0012_translations")
+        translations.grant_permissions(apps, None)
     return Group.objects.get(name=name)
 
 

@@ -164,6 +164,7 @@ class TimelineEntry(Publishable):
     )
     search_weights = {"title": "A", "summary": "B", "place_names": "B"}
     rendered_fields = {"summary": "summary_html"}
+    translated_fields = {"title": "title", "body": "summary"}
 
     class Meta:
         ordering = ["date", "id"]

@@ -12,10 +12,12 @@ from karabakh_site.core.api.fields import (
 )
 from karabakh_site.core.serializers import (
     LanguageField,
+    LanguagesField,
     PageUrlField,
     PublishableSerializer,
     RelatedField,
     SummarySerializer,
+    TranslationLinksField,
     claims_field,
     topics_field,
 )
@@ -64,6 +66,8 @@ class TimelineEntryListSerializer(StrictModelSerializer):
     )
     id = serializers.IntegerField(read_only=True)
     language = LanguageField()
+    languages = LanguagesField()
+    translations = TranslationLinksField()
     page_url = PageUrlField()
     place = RelatedField(summary=PlaceSummarySerializer, read_only=True, allow_null=True)
     topics = topics_field(read_only=True)

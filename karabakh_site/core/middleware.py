@@ -1,6 +1,5 @@
 """Middleware of the reader site."""
 
-from django.conf import settings
 from django.middleware.http import ConditionalGetMiddleware
 
 
@@ -16,18 +15,3 @@ class PageConditionalGetMiddleware(ConditionalGetMiddleware):
             return response
         response.headers.pop("Last-Modified", None)
         return super().process_response(request, response)
-
-
-class ContentLanguageMiddleware:
-    """Content-Language on every page, feed and API answer: the language readers get, which is
-    the site's (settings.LANGUAGE_CODE's primary subtag) until content comes in several. A view
-    that knows better sets its own. Static files are served before this runs (whitenoise)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.language = settings.LANGUAGE_CODE.split("-")[0]
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", self.language)
-        return response

@@ -1,5 +1,7 @@
 """Shared models: sources, citations, topics and the publishing machinery every content type uses."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -78,6 +81,61 @@ def _rebuild_search_index(sender, using="default", **kwargs):
 models.signals.post_migrate.connect(_rebuild_search_index, dispatch_uid="core_search_rebuild")
 
 
+class ReadsInLanguage(models.QuerySet):
+    """Items fetched while a reader's language is active are shown in it (core.translations):
+    one query per fetch for the translations of every item fetched, as prefetch_related does."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and issubclass(self._iterable_class, ModelIterable):
+            from .translations import overlay, reading_language, translated_fields
+
+            if reading_language() is not None and translated_fields(self.model):
+                overlay(self._result_cache)
+
+
+class Translatable(models.Model):
+    """A model whose text readers get in their language (core.translations). ``translated_fields``
+    maps the translation's columns (title, summary, body) to the model's own fields."""
+
+    translated_fields: dict[str, str] = {}
+    # What core.translations.overlay sets on an item it shows; these are an unread item's.
+    translation = None
+    translation_missing = False
+    translation_outdated = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from .translations import refuse_overlaid
+
+        refuse_overlaid(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def shown_language(self) -> str:
+        from .translations import shown_language
+
+        return shown_language(self)
+
+    @property
+    def original_url(self) -> str:
+        from .translations import original_url
+
+        return original_url(self)
+
+    @functools.cached_property
+    def available_languages(self) -> list[str]:
+        """The original's language and those of its published translations (overlay() sets
+        this for a whole list at once)."""
+        from .translations import LANGUAGES, ORIGINAL_LANGUAGE
+
+        languages = Translation.objects.of(self).published().values_list("language", flat=True)
+        return [ORIGINAL_LANGUAGE, *sorted(languages, key=LANGUAGES.index)]
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,7 +144,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class SharedRecordQuerySet(models.QuerySet):
+class SharedRecordQuerySet(ReadsInLanguage):
     """Records with no status of their own that published items use (topics, places, FAQ
     groups). Like sources, each is public only while a published item uses it, so a topic or
     place that only drafts use does not reveal those drafts."""
@@ -110,12 +168,13 @@ class SharedRecordQuerySet(models.QuerySet):
         return self.public()
 
 
-class Topic(models.Model):
+class Topic(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
     objects = SharedRecordQuerySet.as_manager()
+    translated_fields = {"title": "name", "body": "description"}
 
     class Meta:
         ordering = ["name", "id"]
@@ -306,7 +365,7 @@ class Source(SearchIndexed, TimeStampedModel):
         return items
 
 
-class Claim(TimeStampedModel):
+class Claim(Translatable, TimeStampedModel):
     """A contested claim or characterisation that items carry (the 2023 exodus as ethnic
     cleansing, the name of a town, a casualty figure), with the positions of those who hold a
     view on it. Like topics, a claim is public only while a published item carries it; its
@@ -331,6 +390,7 @@ class Claim(TimeStampedModel):
     )
 
     objects = SharedRecordQuerySet.as_manager()
+    translated_fields = {"title": "statement", "body": "context"}
     history = HistoricalRecords()
 
     class Meta:
@@ -343,7 +403,7 @@ class Claim(TimeStampedModel):
         return reverse("core:claim-detail", kwargs={"slug": self.slug})
 
 
-class PositionQuerySet(models.QuerySet):
+class PositionQuerySet(ReadsInLanguage):
     def cited(self):
         """Positions that cite a source: the only ones readers and the API are shown. The
         claims service never writes an uncited one; this keeps one made another way (a
@@ -351,7 +411,7 @@ class PositionQuerySet(models.QuerySet):
         return self.filter(Exists(PositionSource.objects.filter(position=OuterRef("pk"))))
 
 
-class Position(TimeStampedModel):
+class Position(Translatable, TimeStampedModel):
     """What one holder (a government, a court, an organisation, a scholar) says about a claim,
     with its own citations. Listed in neutral order: alphabetically by holder, then by date."""
 
@@ -382,6 +442,7 @@ class Position(TimeStampedModel):
     )
 
     objects = PositionQuerySet.as_manager()
+    translated_fields = {"title": "holder", "body": "says"}
     history = HistoricalRecords()
 
     class Meta:
@@ -427,7 +488,7 @@ class PositionSource(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(ReadsInLanguage):
     def published(self):
         """What readers may see: published, with a publish time that has passed and no withdraw time
         that has. Every page, feed, sitemap, search and API read goes through here.
@@ -470,7 +531,7 @@ class PublishableQuerySet(models.QuerySet):
         )
 
 
-class Publishable(SearchIndexed, TimeStampedModel):
+class Publishable(Translatable, SearchIndexed, TimeStampedModel):
     """Status, scheduling and authorship shared by articles, FAQ entries and timeline entries."""
 
     class Status(models.TextChoices):
@@ -571,9 +632,9 @@ class Publishable(SearchIndexed, TimeStampedModel):
 
     @property
     def content_language(self) -> str:
-        """The BCP 47 tag of the language the item is written in: its own ``language`` once
-        items have one, else the site's (settings.LANGUAGE_CODE's, as the pages' ``lang``)."""
-        return getattr(self, "language", None) or settings.LANGUAGE_CODE.split("-")[0]
+        """The BCP 47 tag of the language of the item's text as shown: a translation's when a
+        reader's language found one (core.translations), else the original's."""
+        return self.shown_language
 
     def get_history_url(self) -> str:
         """The item's public history page (core.public_history); each content app routes it as
@@ -749,3 +810,96 @@ class ContentChange(models.Model):
 # API tokens live in their own module (hashed keys, expiry, revocation); imported here so Django
 # registers the model with core.
 from .tokens import ApiToken  # noqa: E402, F401
+
+
+class TranslationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Translation.Status.PUBLISHED)
+
+    def of(self, item):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(item)), object_id=item.pk
+        )
+
+
+class Translation(TimeStampedModel):
+    """An item's text in one of the archive's other languages (Armenian, Azerbaijani, Russian).
+
+    The original is English, on the item itself; a translation holds the same text in up to three
+    columns, which each translatable model maps to its own fields once (core.translations):
+    ``title`` (an article's or event's title, a question, a topic's name, a claim's statement),
+    ``summary`` (an article's standfirst) and ``body`` (an article's body, an answer, an event's
+    summary, a topic's description, a claim's context, a position's words). ``made_from`` is the
+    original's text when the translation was last saved, so the admin can say whether it is up to
+    date and show what changed in the original since. Readers see published translations only,
+    and only of items they can see; a missing one falls back to the original, with a note."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(
+        max_length=8, choices=[(code, name) for code, name in settings.LANGUAGES[1:]]
+    )
+    title = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, validators=[])
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    machine_assisted = models.BooleanField(
+        "machine-assisted",
+        default=False,
+        help_text="Drafted with machine translation; readers are told until an editor reviews it.",
+    )
+    reviewed = models.BooleanField(
+        default=False,
+        help_text="An editor who reads the language has checked it against the original.",
+    )
+    made_from = models.JSONField(default=dict, blank=True, editable=False)
+    made_from_version = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = TranslationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "body_html"])
+
+    class Meta:
+        ordering = ["content_type_id", "object_id", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"],
+                name="one_translation_per_language",
+            )
+        ]
+        permissions = [("publish_translation", "Can publish translations")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="translation_item"),
+            GinIndex(fields=["search_vector"], name="translation_search_gin"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_language_display()} translation of {self.item}"
+
+    def clean(self):
+        from .translations import check_translation
+
+        check_translation(self)
+
+    def save(self, *args, **kwargs):
+        from .translations import index_translation, prepare_translation
+
+        prepare_translation(self)
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            index_translation(self)
+
+
+def _unindex_translation(sender, instance, using, **kwargs):
+    from karabakh_site.search import unindex_sqlite_translation
+
+    unindex_sqlite_translation(instance, using)
+
+
+models.signals.post_delete.connect(_unindex_translation, sender=Translation, weak=False)

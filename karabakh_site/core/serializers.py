@@ -22,6 +22,7 @@ from .api.fields import (
 )
 from .models import Claim, Perspective, Position, Publishable, Source, Topic
 from .permissions import may_publish
+from .translations import LANGUAGES
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -47,6 +48,39 @@ class LanguageField(serializers.Field):
 
     def to_representation(self, value):
         return value.content_language
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": list(LANGUAGES)},
+        "description": "The languages the item can be read in: the original's (en) first, then "
+        "those of its published translations.",
+    }
+)
+class LanguagesField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return list(value.available_languages)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "uri"},
+        "description": "The item's address in each of its languages (?lang=), by language.",
+    }
+)
+class TranslationLinksField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        # The item's own address, as its url field gives it, with each language asked for.
+        url = self.parent.fields["url"].to_representation(value)
+        return {code: f"{url}?lang={code}" for code in value.available_languages}
 
 
 class StrictManyRelatedField(serializers.ManyRelatedField):
@@ -244,6 +278,8 @@ class PublishableSerializer(StrictModelSerializer):
 
     id = serializers.IntegerField(read_only=True, help_text="Stable: it never changes or returns.")
     language = LanguageField()
+    languages = LanguagesField()
+    translations = TranslationLinksField()
     page_url = PageUrlField()
     citations = CitationSerializer(many=True, required=False)
     evidence = EvidenceSerializer(source="evidence_profile", read_only=True)
@@ -259,7 +295,7 @@ class PublishableSerializer(StrictModelSerializer):
     relation_fields: tuple[str, ...] = ()
 
     # Every item, list or detail, begins with these.
-    identity_fields = ["id", "url", "page_url", "slug", "language"]
+    identity_fields = ["id", "url", "page_url", "slug", "language", "languages", "translations"]
     publishing_fields = [
         "status", "review_comment", "publish_at", "withdraw_at", "is_published", "created_at",
         "updated_at",

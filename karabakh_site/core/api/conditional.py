@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from karabakh_site.core import changes, faults
+from karabakh_site.core.translations import LANGUAGES
 
 
 def _not_modified(request, etag: str, last_modified) -> bool:
@@ -51,7 +52,8 @@ class ApiViewMixin:
     def known_parameters(self) -> set[str]:
         """The query parameters this view reads. The rest are ignored (docs/api.md, "Parameters
         and values"), as on the site's pages."""
-        names = set(self.query_parameters)
+        # lang= is every read's: the language of the content (core.translations).
+        names = set(self.query_parameters) | {"lang"}
         if getattr(self, "detail", False):
             return names
         filterset_class = getattr(self, "filterset_class", None)
@@ -78,6 +80,9 @@ class ApiViewMixin:
         # DRF's own name for a text filter: a client trying it would get every item, silently.
         if "search" in request.query_params and "q" in known and "search" not in known:
             errors["search"] = ["This API filters by text with q=, not search=."]
+        language = request.query_params.get("lang")
+        if language and language not in LANGUAGES:
+            errors["lang"] = [f"Choose one of {', '.join(LANGUAGES)}: the archive's languages."]
         if errors:
             raise exceptions.ValidationError(errors)
 

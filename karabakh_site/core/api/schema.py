@@ -5,6 +5,8 @@ import re
 
 from django.apps import apps
 
+from karabakh_site.core.translations import LANGUAGES
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
 
@@ -143,6 +145,23 @@ def document_http_behaviour(result, generator, request, public):
                     extra["403"] = _error_response(
                         "Filtering by status needs a token that may read drafts."
                     )
+                parameters.append(
+                    {
+                        "in": "query",
+                        "name": "lang",
+                        "required": False,
+                        "description": "The language of the content: en (the original), hy, az "
+                        "or ru. Without it, the best of Accept-Language, else en. An item with no "
+                        "published translation into it is answered in the original: its "
+                        "language field says which you got, its languages field what it has.",
+                        "schema": {"type": "string", "enum": list(LANGUAGES)},
+                    }
+                )
+                if "200" in responses:
+                    responses["200"].setdefault("headers", {})["Content-Language"] = {
+                        "schema": {"type": "string"},
+                        "description": "The language asked for (lang, else Accept-Language).",
+                    }
                 for name, text in (
                     ("If-None-Match", "An ETag from an earlier response; 304 if unchanged."),
                     ("If-Modified-Since", "An HTTP date; 304 if not modified since."),
