@@ -9,6 +9,7 @@ builds on.
 - helpers.py: the admin's URL names (permissions are in core.permissions)
 - claims.py: contested claims and the positions on them, with their sources
 - evidence.py: the perspectives of sources, and the report of items resting on one side alone
+- translations.py: each item's translations with their status, and the list of outdated ones
 - tokens.py: the API tokens (a key shown once, revocation), registered here by importing them
 """
 
@@ -19,11 +20,12 @@ from .importexport import ImportExportMixin, ImportForm
 from .publishable import CitationInline, CitationInlineFormSet, PublishableAdmin
 from .records import SharedRecordAdminMixin, SourceAdmin, TopicAdmin
 from .tokens import ApiTokenAdmin
+from .translations import TranslationAdmin
 from .versioning import EditorialAdmin, VersionedFormMixin
 from .workflow import WorkflowMixin
 
 __all__ = [
-    "ApiTokenAdmin", "CitationInline", "ClaimAdmin", "PerspectiveAdmin", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
+    "ApiTokenAdmin", "TranslationAdmin", "CitationInline", "ClaimAdmin", "PerspectiveAdmin", "CitationInlineFormSet", "EditorialAdmin", "ImportExportMixin",
     "ImportForm", "PublishableAdmin", "SharedRecordAdminMixin", "SourceAdmin", "TopicAdmin", "VersionedFormMixin",
     "WorkflowMixin", "url_name",
 ]  # fmt: skip

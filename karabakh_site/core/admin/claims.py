@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 
 from .. import claims
 from ..models import Claim, Position, Source
+from .translations import TranslatedAdminMixin
 
 
 class PositionForm(forms.ModelForm):
@@ -71,7 +72,7 @@ class PositionInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["statement", "kind", "position_count"]
     list_filter = ["kind"]
     search_fields = ["statement", "slug", "context", "positions__holder"]

@@ -14,6 +14,7 @@ from ..models import Publishable
 from ..permissions import PUBLIC_STATUSES, may_delete, may_publish
 from ..record import PartOfTheRecord
 from .recovery import RecoveryMixin
+from .translations import TranslatedAdminMixin
 from .versioning import EditorialAdmin, merge_citation_rows
 from .workflow import WorkflowMixin
 
@@ -126,7 +127,7 @@ class PublishedListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(RecoveryMixin, WorkflowMixin, EditorialAdmin):
+class PublishableAdmin(TranslatedAdminMixin, RecoveryMixin, WorkflowMixin, EditorialAdmin):
     """Status, scheduling, the review workflow and the publish/withdraw actions, with the source
     rule and the contributor/editor split enforced on the server."""
 

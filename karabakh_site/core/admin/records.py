@@ -10,6 +10,7 @@ from ..models import Source, Topic
 from ..permissions import may_change_shared_record
 from ..urlnorm import url_key
 from .importexport import ImportExportMixin
+from .translations import TranslatedAdminMixin
 from .versioning import EditorialAdmin
 
 
@@ -29,7 +30,7 @@ class SharedRecordAdminMixin:
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -25,7 +25,9 @@ from django.db import transaction
 
 from karabakh_site.core import notify
 from karabakh_site.core.importexport import KINDS, RowError, item_kinds
-from karabakh_site.core.models import Topic
+from karabakh_site.core.kinds import content_kinds
+from karabakh_site.core.models import Topic, Translation
+from karabakh_site.core.translations import translated_fields, write_translation
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 
@@ -122,6 +124,39 @@ class Command(BaseCommand):
                 "claims.json names items the demo archive does not have: "
                 + ", ".join(f"{key} {slug}" for key, slug in sorted(carried))
             )
+        self.load_translations()
+
+    def load_translations(self):
+        """translations/*.json: rows of kind, slug, language and fields (title, summary, body in
+        the item's own field names), machine-assisted and not yet reviewed, as the demo's are.
+        Each goes through the one writer, so the source rule holds for them too."""
+        models = {kind.name: kind.model for kind in content_kinds()} | {"topic": Topic}
+        for path in sorted((self.data_dir / "translations").glob("*.json")):
+            for row in self.read(f"translations/{path.name}"):
+                self.current = f"{path.name}: {row['kind']} {row['slug']} ({row['language']})"
+                model = models[row["kind"]]
+                item = model.objects.get(slug=row["slug"])
+                columns = {field: column for column, field in translated_fields(model).items()}
+                unknown = set(row["fields"]) - set(columns)
+                if unknown:
+                    raise CommandError(
+                        f"{self.current}: no such field {', '.join(sorted(unknown))}"
+                    )
+                fields = {columns[name]: text for name, text in row["fields"].items()}
+                existing = Translation.objects.of(item).filter(language=row["language"]).first()
+                unchanged = existing is not None and all(
+                    getattr(existing, column) == text for column, text in fields.items()
+                )
+                if not unchanged:
+                    write_translation(
+                        item,
+                        row["language"],
+                        fields=fields,
+                        status=Translation.Status.PUBLISHED,
+                        machine_assisted=True,
+                        reviewed=False,
+                    )
+                self.count("translations", not unchanged)
 
     def write(self, kind, record) -> bool:
         """Write one demo record through its kind; returns whether anything was written."""

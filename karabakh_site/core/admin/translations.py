@@ -1,0 +1,167 @@
+"""Translations in the admin: on each item's page, one form per language with its status
+(missing, draft, outdated, up to date) and what changed in the original since it was made; a
+list of every translation, filtered to the outdated ones, as the editors' report."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
+from django.utils.html import format_html, format_html_join
+
+from ..models import Translation
+from ..translations import TRANSLATION_LANGUAGES, changes_since, status_of
+
+PUBLISH_PERMISSION = "core.publish_translation"
+
+
+def render_changes(item, translation) -> str:
+    """What changed in the original since the translation was made, word by word."""
+    parts = []
+    for column, hunks in changes_since(item, translation):
+        words = []
+        for hunk in hunks:
+            for kind, text in hunk:
+                tag = {"insert": "ins", "delete": "del"}.get(kind)
+                words.append(format_html("<{0}>{1}</{0}>", tag, text) if tag else text)
+            words.append(" … ")
+        parts.append(
+            format_html(
+                "<p><strong>{}</strong>: {}</p>",
+                column,
+                format_html_join("", "{}", ((w,) for w in words)),
+            )
+        )
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+class TranslationFormSet(BaseGenericInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The check compares with the original as this request is about to save it.
+        form.instance.item = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            language = form.cleaned_data.get("language")
+            if language in seen:
+                form.add_error("language", "There is already a translation into this language.")
+            seen.add(language)
+            publishing = form.cleaned_data.get("status") == Translation.Status.PUBLISHED
+            was = form.initial.get("status")
+            if publishing and was != Translation.Status.PUBLISHED and not self.may_publish:
+                form.add_error("status", "Only editors publish translations: save it as a draft.")
+
+
+class TranslationInline(GenericStackedInline):
+    model = Translation
+    formset = TranslationFormSet
+    extra = 0
+    max_num = len(TRANSLATION_LANGUAGES)
+    fields = [
+        "language",
+        "status",
+        "state",
+        "machine_assisted",
+        "reviewed",
+        "title",
+        "summary",
+        "body",
+    ]
+    readonly_fields = ["state"]
+    classes = ["collapse"]
+    verbose_name = "translation"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_publish = request.user.has_perm(PUBLISH_PERMISSION)
+        return formset
+
+    @admin.display(description="state")
+    def state(self, translation):
+        item = translation.item if translation.pk else None
+        if item is None:
+            return "new"
+        state = status_of(item, translation)
+        if state != "outdated":
+            return state
+        return format_html(
+            "outdated: the original changed since this translation was made{}",
+            render_changes(item, translation),
+        )
+
+
+class TranslatedAdminMixin:
+    """Adds the translations inline to an admin of a translatable model."""
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), TranslationInline]
+
+
+class OutdatedFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("outdated", "Outdated: the original changed since"), ("current", "Up to date")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("outdated", "current"):
+            return queryset
+        wanted = self.value() == "outdated"
+        ids = [
+            row.pk
+            for row in queryset.select_related("content_type")
+            if row.item is not None and (status_of(row.item, row) == "outdated") == wanted
+        ]
+        return queryset.filter(pk__in=ids)
+
+
+@admin.register(Translation)
+class TranslationAdmin(admin.ModelAdmin):
+    """Every translation: the report of what is outdated (filter by state)."""
+
+    list_display = [
+        "__str__",
+        "language",
+        "status",
+        "state",
+        "machine_assisted",
+        "reviewed",
+        "updated_at",
+    ]
+    list_filter = [OutdatedFilter, "language", "status", "machine_assisted", "reviewed"]
+    list_select_related = ["content_type"]
+    readonly_fields = ["content_type", "object_id", "state"]
+    fields = [
+        "content_type",
+        "object_id",
+        "language",
+        "status",
+        "state",
+        "machine_assisted",
+        "reviewed",
+        "title",
+        "summary",
+        "body",
+    ]
+
+    def has_add_permission(self, request):
+        # A translation is made on its item's page, where the original is.
+        return False
+
+    @admin.display(description="state")
+    def state(self, translation):
+        item = translation.item
+        return "item deleted" if item is None else status_of(item, translation)
+
+    def save_model(self, request, obj, form, change):
+        if (
+            obj.status == Translation.Status.PUBLISHED
+            and form.initial.get("status") != Translation.Status.PUBLISHED
+            and not request.user.has_perm(PUBLISH_PERMISSION)
+        ):
+            obj.status = Translation.Status.DRAFT
+        super().save_model(request, obj, form, change)
