@@ -13,23 +13,30 @@ PUBLISH_PERMISSION = "core.publish_translation"
 
 
 def render_changes(item, translation) -> str:
-    """What changed in the original since the translation was made, word by word."""
+    """What changed in the original since the translation was made, word by word, paragraph by
+    paragraph (core.history.word_diff): removed words in <del>, added ones in <ins>."""
+    tags = {"remove": "del", "add": "ins"}
     parts = []
-    for column, hunks in changes_since(item, translation):
-        words = []
-        for hunk in hunks:
-            for kind, text in hunk:
-                tag = {"insert": "ins", "delete": "del"}.get(kind)
-                words.append(format_html("<{0}>{1}</{0}>", tag, text) if tag else text)
-            words.append(" … ")
+    for column, paragraphs in changes_since(item, translation):
+        lines = [
+            format_html_join(
+                "",
+                "{}",
+                (
+                    (format_html("<{0}>{1}</{0}>", tags[kind], text) if kind in tags else text,)
+                    for kind, text in paragraph
+                ),
+            )
+            for paragraph in paragraphs
+        ]
         parts.append(
             format_html(
-                "<p><strong>{}</strong>: {}</p>",
+                '<div class="translation-changes"><strong>{}</strong>{}</div>',
                 column,
-                format_html_join("", "{}", ((w,) for w in words)),
+                format_html_join("", "<p>{}</p>", ((line,) for line in lines)),
             )
         )
-    return format_html_join("", "{}", ((p,) for p in parts))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 class TranslationFormSet(BaseGenericInlineFormSet):
