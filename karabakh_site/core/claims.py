@@ -201,7 +201,7 @@ def positions_from_rows(rows, *, perspectives, sources_by_url) -> list[dict]:
             errors.append(f"{where}: unknown perspective {texts['perspective']!r}.")
         entries = row.get("sources") or []
         if not isinstance(entries, list):
-            errors.append(f"{where}: sources must be a list of URLs or {{\"url\", \"locator\"}}.")
+            errors.append(f'{where}: sources must be a list of URLs or {{"url", "locator"}}.')
             entries = []
         cited = []
         for entry in entries:
@@ -215,7 +215,7 @@ def positions_from_rows(rows, *, perspectives, sources_by_url) -> list[dict]:
                     errors.append(f"{where}: source: {error}")
                     continue
             else:
-                errors.append(f"{where}: a source is a URL or {{\"url\", \"locator\"}}.")
+                errors.append(f'{where}: a source is a URL or {{"url", "locator"}}.')
                 continue
             if locator is not None and len(locator) > 100:
                 errors.append(f"{where}: a locator is at most 100 characters.")
