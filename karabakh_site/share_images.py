@@ -21,12 +21,14 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import override
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from karabakh_site.core.faults import CACHE_ERRORS, cache_circuit
 from karabakh_site.core.kinds import content_kinds
 from karabakh_site.core.models import Publishable, Topic
+from karabakh_site.core.translations import ORIGINAL_LANGUAGE, reading
 from timeline import maps
 from timeline.models import Place
 
@@ -127,7 +129,12 @@ def image_for(obj) -> tuple[str, str]:
         if obj is not None and isinstance(obj, kind.model):
             if isinstance(obj, Publishable) and not obj.is_published:
                 break
-            card = kind.card(obj)
+            # Share images show the original, in English, whatever the page's language: the
+            # image's address has no language, so it must be the same for every reader.
+            with reading(None), override(ORIGINAL_LANGUAGE):
+                if getattr(obj, "shown_language", ORIGINAL_LANGUAGE) != ORIGINAL_LANGUAGE:
+                    obj = type(obj)._base_manager.get(pk=obj.pk)
+                card = kind.card(obj)
             path = reverse(
                 "share-image", kwargs={"kind": name, "key": obj.slug, "version": card.version}
             )
@@ -150,10 +157,11 @@ def item_image(request, kind, key, version):
     share_kind = share_kinds().get(kind)
     if share_kind is None:
         raise Http404("No such kind of share image.")
-    item = share_kind.readable().filter(slug=key).first()
-    if item is None:
-        raise Http404("No published item has this share image.")
-    card = share_kind.card(item)
+    with override(ORIGINAL_LANGUAGE):
+        item = share_kind.readable().filter(slug=key).first()
+        if item is None:
+            raise Http404("No published item has this share image.")
+        card = share_kind.card(item)
     if version != card.version:
         path = reverse("share-image", kwargs={"kind": kind, "key": key, "version": card.version})
         return _moved(path)

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
@@ -52,11 +54,25 @@ class Place(models.Model):
         return self.display_name
 
     @property
-    def display_name(self) -> str:
+    def english_name(self) -> str:
         """ "Shusha / Shushi": both English names where the communities' names differ."""
         if self.name_en_alt and self.name_en_alt != self.name_en:
             return f"{self.name_en} / {self.name_en_alt}"
         return self.name_en
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English names where it has none there): the
+        other names are shown beside it (other_names), so none replaces another silently."""
+        shown = self.shown_language
+        return self.english_name if shown == "en" else getattr(self, f"name_{shown}")
+
+    @property
+    def shown_language(self) -> str:
+        language = get_language() or "en"
+        return (
+            language if language in self.LOCAL_NAMES and getattr(self, f"name_{language}") else "en"
+        )
 
     @property
     def search_names(self) -> str:
@@ -75,11 +91,19 @@ class Place(models.Model):
                 entry.place_names = self.search_names
                 entry.update_search_vector()
 
+    LOCAL_NAMES = {"hy": _("Armenian"), "az": _("Azerbaijani"), "ru": _("Russian")}
+
     @property
     def other_names(self) -> list[tuple[str, str, str]]:
-        """(language name, ISO code, name) for each name in another language."""
-        names = [("Armenian", "hy", self.name_hy), ("Azerbaijani", "az", self.name_az),
-                 ("Russian", "ru", self.name_ru)]  # fmt: skip
+        """(language name, ISO code, name) for each name in another language than the one shown:
+        the English names too, on a page in another language."""
+        shown = self.shown_language
+        names = [] if shown == "en" else [(_("English"), "en", self.english_name)]
+        names += [
+            (language, code, getattr(self, f"name_{code}"))
+            for code, language in self.LOCAL_NAMES.items()
+            if code != shown
+        ]
         return [name for name in names if name[2]]
 
 

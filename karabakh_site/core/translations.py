@@ -21,6 +21,7 @@ language: its fields are replaced by the published translation's, or it is marke
 back to the original. Such an item refuses to be saved.
 """
 
+import contextlib
 import contextvars
 from contextlib import contextmanager
 
@@ -360,9 +361,13 @@ class ReadingLanguageMiddleware:
         language = self.language_for(request)
         if language is None:
             return self.get_response(request)
-        with reading(language):
+        api = request.path_info.startswith("/api/")
+        with reading(language), contextlib.ExitStack() as stack:
+            if api:
+                # The API's own words (place names, messages) in the language of its content.
+                stack.enter_context(django_translation.override(language))
             response = self.get_response(request)
-        if request.path_info.startswith("/api/"):
+        if api:
             # The language of the content answered (LocaleMiddleware's header is the interface's).
             response["Content-Language"] = language
             from django.utils.cache import patch_vary_headers
@@ -380,7 +385,9 @@ class ReadingLanguageMiddleware:
         if path.startswith("/api/"):
             return api_language(request)
         if path != unprefixed_path(path):
-            return django_translation.get_language()
+            language = django_translation.get_language()
+            # English pages show the records as stored: no query for translations.
+            return None if language == ORIGINAL_LANGUAGE else language
         return None
 
 

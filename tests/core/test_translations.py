@@ -96,7 +96,9 @@ def test_a_published_translation_is_shown_and_a_missing_one_falls_back_with_a_no
     published(article, "hy", ARMENIAN)
     rest = article.get_absolute_url()[3:]
     armenian = page(f"/hy{rest}").content.decode()
-    assert "Հոդվածի վերնագիր" in armenian and "The original title" not in armenian
+    main = armenian[armenian.index("<main") :]
+    # (The share image, whose address has no language, shows the original: its alt text too.)
+    assert "Հոդվածի վերնագիր" in main and "The original title" not in main
     russian = page(f"/ru{rest}").content.decode()
     assert "The original title" in russian
     assert 'class="translation-note"' in russian
@@ -341,3 +343,20 @@ def test_the_demo_is_translated_honestly():
     russian = page("/ru/faq/").content.decode()
     question = rows.filter(language="ru", content_type__model="faqentry").first().title
     assert question in russian and question not in english
+
+
+def test_a_place_is_named_in_the_readers_language_with_its_other_names_beside_it():
+    from tests.factories import PlaceFactory
+
+    place = PlaceFactory(
+        name_en="Shusha", name_en_alt="Shushi", name_hy="Շուշի", name_az="Şuşa", name_ru="Шуша"
+    )
+    event = TimelineEntryFactory(place=place)
+    english = page(event.get_absolute_url()).content.decode()
+    assert "Shusha / Shushi" in english and '<span lang="hy">Շուշի</span>' in english
+    armenian = page(f"/hy{event.get_absolute_url()[3:]}").content.decode()
+    assert ">Շուշի</a>" in armenian
+    # No name replaces another silently: the English and the others stay beside it.
+    assert '<span lang="en">Shusha / Shushi</span>' in armenian
+    assert '<span lang="az">Şuşa</span>' in armenian and '<span lang="ru">Шуша</span>' in armenian
+    assert '<span lang="hy">Շուշի</span>' not in armenian.split("<main", 1)[1]
