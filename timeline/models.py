@@ -18,6 +18,12 @@ from . import dates
 RESERVED_SLUGS = frozenset({"places", "map"})
 
 
+# փ, թ, ք (p', t', k') → պ, տ, կ: the pairs a romanised p, t, k leaves ambiguous.
+ARMENIAN_PLAIN_CONSONANTS = str.maketrans(
+    {"փ": "պ", "թ": "տ", "ք": "կ", "Փ": "Պ", "Թ": "Տ", "Ք": "Կ"}
+)
+
+
 class Place(models.Model):
     """A place with the names each community uses, so no side's name is the only one shown."""
 
@@ -79,6 +85,9 @@ class Place(models.Model):
         """Every name of the place, in every language and script, for the search index of its
         events: Степанакерт, Ստեպանակերտ and Xankəndi all find the events at Stepanakert."""
         names = [self.name_en, self.name_en_alt, self.name_hy, self.name_az, self.name_ru]
+        # Armenian names also as they are often typed from a romanisation, with the aspirated
+        # consonants plain (Ստեփանակերտ as Ստեպանակերտ): that spelling finds them too.
+        names.append(self.name_hy.translate(ARMENIAN_PLAIN_CONSONANTS))
         return " ".join(dict.fromkeys(name for name in names if name))
 
     def save(self, *args, **kwargs):

@@ -360,3 +360,30 @@ def test_a_place_is_named_in_the_readers_language_with_its_other_names_beside_it
     assert '<span lang="en">Shusha / Shushi</span>' in armenian
     assert '<span lang="az">Şuşa</span>' in armenian and '<span lang="ru">Шуша</span>' in armenian
     assert '<span lang="hy">Շուշի</span>' not in armenian.split("<main", 1)[1]
+
+
+def test_an_armenian_place_name_typed_with_plain_consonants_finds_its_events():
+    from tests.factories import PlaceFactory
+
+    place = PlaceFactory(name_en="Stepanakert", name_hy="Ստեփանակերտ", name_ru="Степанакерт")
+    event = TimelineEntryFactory(place=place, title="An event")
+    for spelling in ("Ստեփանակերտ", "Ստեպանակերտ", "Степанакерт"):
+        assert [hit.object.pk for hit in search.search(spelling)] == [event.pk], spelling
+
+
+def test_the_translation_report_lists_what_translators_should_do(capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    article = ArticleFactory(body="Before.[^1]")
+    made = published(article, "ru", RUSSIAN)
+    call_command("translation_report", "--language", "ru")
+    assert "Every translation is up to date." in capsys.readouterr().out
+    article.body = "After.[^1]"
+    article.save()
+    call_command("translation_report", "--outdated")
+    out = capsys.readouterr().out
+    assert f"outdated  ru  article   {article.slug}" in out
+    with pytest.raises(CommandError, match="1 translation"):
+        call_command("translation_report", "--fail-on-outdated", "--language", "ru")
+    assert status_of(article, made) == "outdated"
