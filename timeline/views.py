@@ -5,7 +5,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article
 from karabakh_site.core import jsonld
-from karabakh_site.core.claims import claims_prefetch
+from karabakh_site.core.claims import claims_prefetch, readers_claims
+from karabakh_site.core.models import Claim
 from karabakh_site.core.views import (
     FilteredListMixin,
     PreviewMixin,
@@ -221,6 +222,16 @@ class PlaceDetailView(ReaderPageMixin, DetailView):
             .filter(place=self.object)
             .select_related("place")
             .order_by("date", "id")
+        )
+        # Where the place's names are themselves contested (Stepanakert / Khankendi), who uses
+        # which: the naming claims its published events carry, as "Who says what" shows them.
+        context["claims"] = list(
+            readers_claims(
+                Claim.objects.filter(
+                    kind=Claim.Kind.NAME,
+                    timeline_entries__in=[entry.pk for entry in context["entries"]],
+                ).distinct()
+            )
         )
         return context
 
