@@ -72,3 +72,15 @@ def pytest_configure(config):
     # Tests run before any `collectstatic`; whitenoise then serves from the finders and warns
     # that STATIC_ROOT does not exist yet (see the Reader site block in settings.py).
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts in English: a request to a /ru/ page leaves Russian active in the thread
+    (LocaleMiddleware activates a language and nothing deactivates it after the response), which
+    would make the next test's messages Russian."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
