@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 SITE_NAME = "Karabakh Archive"
 
@@ -199,12 +200,15 @@ def bibtex(c: PageCitation) -> str:
     return f"@misc{{{key},\n" + "\n".join(lines) + "\n}"
 
 
+# The styles' names are translated; the citations themselves are not: each is written as its
+# English-language style guide sets it out (English month names, "Retrieved", "Accessed"), and
+# the wikitext and BibTeX ones are read by programs.
 STYLES = [
-    ("apa", "APA", apa),
-    ("mla", "MLA", mla),
-    ("chicago", "Chicago", chicago),
-    ("wikipedia", "Wikipedia ({{cite web}})", wikipedia),
-    ("bibtex", "BibTeX", bibtex),
+    ("apa", pgettext_lazy("citation style", "APA"), apa),
+    ("mla", pgettext_lazy("citation style", "MLA"), mla),
+    ("chicago", pgettext_lazy("citation style", "Chicago"), chicago),
+    ("wikipedia", pgettext_lazy("citation style", "Wikipedia ({{cite web}})"), wikipedia),
+    ("bibtex", pgettext_lazy("citation style", "BibTeX"), bibtex),
 ]
 
 
@@ -232,4 +236,6 @@ def page_citation(
 
 def citations(citation: PageCitation) -> list[dict]:
     """Every style's text, in the order the page shows them."""
-    return [{"id": name, "label": label, "text": style(citation)} for name, label, style in STYLES]
+    return [
+        {"id": name, "label": str(label), "text": style(citation)} for name, label, style in STYLES
+    ]

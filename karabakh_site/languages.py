@@ -8,6 +8,7 @@ Accept-Language (core.translations), the sitemap lists every language's URL with
 """
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,6 +48,11 @@ def page_languages(request):
     language = translation.get_language() or settings.LANGUAGE_CODE
     path = request.path
     prefixed = path != unprefixed_path(path)
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The 400 page for a Host not allowed: no absolute URL can be built for it.
+        prefixed = False
     query = request.META.get("QUERY_STRING", "")
     suffix = f"?{query}" if query else ""
     alternates = []

@@ -3,12 +3,15 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,7 +33,7 @@ SEARCH_PER_PAGE = 20
 
 def search_kind_labels() -> dict[str, str]:
     """What the search page calls each kind it can narrow to: the section of the site."""
-    return {kind.name: kind.section for kind in content_kinds()} | {"source": "Sources"}
+    return {kind.name: str(kind.section) for kind in content_kinds()} | {"source": _("Sources")}
 
 
 @require_safe
@@ -72,7 +75,7 @@ def search(request):
     if kind and kind not in labels:
         return bad_request(
             request,
-            {"kind": [f"Choose one of: {', '.join(labels)}."]},
+            {"kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(labels)}]},
             back_url=reverse("search"),
         )
     try:
@@ -84,7 +87,7 @@ def search(request):
         )
     except InvalidPage:
         raise Http404("No such page of results.") from None
-    crumbs = [("Home", reverse("home")), ("Search", reverse("search"))]
+    crumbs = [(_("Home"), reverse("home")), (_("Search"), reverse("search"))]
     context = {
         "query": query,
         "kind": kind,
@@ -107,7 +110,9 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
+        # Search in every language (/en/search/, /hy/search/, ...) and the bare path.
         "Disallow: /search/",
+        *(f"Disallow: /{code}/search/" for code, _name in settings.LANGUAGES),
         f"Sitemap: {sitemap}",
         "",
     ]
@@ -134,18 +139,19 @@ def healthz(request):
 def bad_request_page(request, exception, template_name="400.html"):
     """handler400, for what Django refuses before any view runs (a Host header not in
     ALLOWED_HOSTS, a body over the upload limit, too many fields): JSON under /api/, the site's
-    page elsewhere. The page asks nothing of the request that could fail again."""
+    page elsewhere. The page asks nothing of the request that could fail again. The API's
+    message stays English (as all its errors are); the page's is in the reader's language."""
     status = 400
     if isinstance(exception, DisallowedHost):
-        message = "This server does not answer for that host name."
+        message = gettext_noop("This server does not answer for that host name.")
     elif isinstance(exception, RequestDataTooBig):
         status = 413
-        message = "The request is larger than this server accepts."
+        message = gettext_noop("The request is larger than this server accepts.")
     else:
-        message = "The request could not be read."
+        message = gettext_noop("The request could not be read.")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    return render(request, template_name, {"problems": [(None, message)]}, status=status)
+    return render(request, template_name, {"problems": [(None, _(message))]}, status=status)
 
 
 def server_error(request, template_name="500.html"):

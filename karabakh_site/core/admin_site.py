@@ -12,7 +12,10 @@ from pathlib import Path
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from karabakh_site.markdown import render_markdown
 
@@ -26,9 +29,9 @@ def _guide_html(mtime: float) -> str:
 
 
 class ArchiveAdminSite(admin.AdminSite):
-    site_header = "Karabakh Archive"
-    site_title = "Karabakh Archive admin"
-    index_title = "Editor's desk"
+    site_header = _("Karabakh Archive")
+    site_title = _("Karabakh Archive admin")
+    index_title = _("Editor's desk")
 
     def get_urls(self):
         return [
@@ -50,10 +53,13 @@ class ArchiveAdminSite(admin.AdminSite):
         try:
             html = _guide_html(GUIDE.stat().st_mtime)
         except OSError:
-            html = "<p>The editorial guide (docs/editorial.md) is not installed here.</p>"
+            html = format_html(
+                "<p>{}</p>",
+                gettext("The editorial guide (docs/editorial.md) is not installed here."),
+            )
         context = {
             **self.each_context(request),
-            "title": "Editorial guide",
+            "title": gettext("Editorial guide"),
             # Rendered and sanitised by the site's Markdown renderer, like every stored body.
             "guide_html": mark_safe(html),
         }

@@ -21,15 +21,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from .models import Claim, Position, PositionSource, Publishable, Source
 
-POSITION_NEEDS_SOURCE = (
+# Plain English str, marked for makemessages (gettext_noop): the API's serializers and tests quote
+# them as they are (``in``, which a lazy string breaks); raised here, they are translated
+# (gettext) into the language of the request.
+POSITION_NEEDS_SOURCE = gettext_noop(
     "Add at least one source for this position: like everything the archive publishes, a "
     "position is shown only with a citation."
 )
-CLAIM_NEEDS_POSITION = "Add at least one position: who holds this claim, or rejects it."
-UNCITED_CLAIM = (
+CLAIM_NEEDS_POSITION = gettext_noop(
+    "Add at least one position: who holds this claim, or rejects it."
+)
+UNCITED_CLAIM = _(
     "“%(claim)s” has a position with no source (%(holder)s): add one before an item that "
     "readers can see carries it."
 )
@@ -92,7 +99,7 @@ def is_public(claim: Claim) -> bool:
 def refuse_uncited(position: Position, *, leaving: int) -> None:
     """Refuse leaving a position of a claim readers can see with no source."""
     if leaving < 1 and is_public(position.claim):
-        raise ValidationError(POSITION_NEEDS_SOURCE, code="no_source")
+        raise ValidationError(gettext(POSITION_NEEDS_SOURCE), code="no_source")
 
 
 def check_claim(claim: Claim, positions=None) -> list:
@@ -103,7 +110,7 @@ def check_claim(claim: Claim, positions=None) -> list:
     if positions is None:
         return planned
     if not positions:
-        raise ValidationError({"positions": CLAIM_NEEDS_POSITION}, code="no_position")
+        raise ValidationError({"positions": gettext(CLAIM_NEEDS_POSITION)}, code="no_position")
     existing = {p.pk: p for p in claim.positions.all()} if claim.pk else {}
     errors, given = {}, set()
     for number, data in enumerate(positions, start=1):
@@ -111,10 +118,10 @@ def check_claim(claim: Claim, positions=None) -> list:
         sources = [s if isinstance(s, tuple) else (s, "") for s in data.pop("sources", [])]
         pk = data.pop("id", None)
         if pk is not None and pk not in existing:
-            errors[number] = [f"Position {pk} is not one of this claim's."]
+            errors[number] = [gettext("Position %(id)s is not one of this claim's.") % {"id": pk}]
             continue
         if pk is not None and pk in given:
-            errors[number] = [f"Position {pk} is given twice."]
+            errors[number] = [gettext("Position %(id)s is given twice.") % {"id": pk}]
             continue
         given.add(pk)
         position = existing.get(pk) or Position()
@@ -126,15 +133,21 @@ def check_claim(claim: Claim, positions=None) -> list:
         except ValidationError as error:
             messages += [f"{name}: {m}" for name, ms in error.message_dict.items() for m in ms]
         if not sources:
-            messages.append(POSITION_NEEDS_SOURCE)
-        if len({source.pk for source, _ in sources}) != len(sources):
-            messages.append("The same source is named twice.")
+            messages.append(gettext(POSITION_NEEDS_SOURCE))
+        if len({source.pk for source, _locator in sources}) != len(sources):
+            messages.append(gettext("The same source is named twice."))
         if messages:
             errors[number] = messages
         planned.append((position, sources))
     if errors:
         raise ValidationError(
-            {"positions": [f"Position {n}: {m}" for n, ms in errors.items() for m in ms]}
+            {
+                "positions": [
+                    gettext("Position %(number)s: %(message)s") % {"number": n, "message": m}
+                    for n, ms in errors.items()
+                    for m in ms
+                ]
+            }
         )
     return planned
 

@@ -10,6 +10,8 @@ sources alone (core.admin.evidence).
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Perspective, Source
 
@@ -44,25 +46,53 @@ class EvidenceProfile:
         """ "5 sources from 4 perspectives, including 2 primary documents; 3 independent of the
         parties; 1 dead link" — plain words a reader can check against the source list."""
         if not self.sources:
-            return "No sources."
-        parts = [_count(self.sources, "source")]
+            return gettext("No sources.")
+        first = ngettext("%(count)s source", "%(count)s sources", self.sources) % {
+            "count": self.sources
+        }
         if self.perspectives:
-            parts[0] += f" from {_count(self.perspectives, 'perspective')}"
+            perspectives = ngettext(
+                "%(count)s perspective", "%(count)s perspectives", self.perspectives
+            ) % {"count": self.perspectives}
+            first = gettext("%(sources)s from %(perspectives)s") % {
+                "sources": first,
+                "perspectives": perspectives,
+            }
         if self.primary:
-            parts[0] += f", including {_count(self.primary, 'primary document')}"
+            documents = ngettext(
+                "%(count)s primary document", "%(count)s primary documents", self.primary
+            ) % {"count": self.primary}
+            first = gettext("%(sources)s, including %(documents)s") % {
+                "sources": first,
+                "documents": documents,
+            }
+        parts = [first]
         if self.independent:
-            parts.append(f"{self.independent} independent of the parties")
+            parts.append(
+                ngettext(
+                    "%(count)s independent of the parties",
+                    "%(count)s independent of the parties",
+                    self.independent,
+                )
+                % {"count": self.independent}
+            )
         elif not self.unlabelled:
-            parts.append("none independent of the parties")
+            parts.append(gettext("none independent of the parties"))
         if self.dead:
-            parts.append(_count(self.dead, "dead link"))
+            parts.append(
+                ngettext("%(count)s dead link", "%(count)s dead links", self.dead)
+                % {"count": self.dead}
+            )
         if self.unchecked:
-            parts.append(f"{_count(self.unchecked, 'link')} not yet checked")
+            parts.append(
+                ngettext(
+                    "%(count)s link not yet checked",
+                    "%(count)s links not yet checked",
+                    self.unchecked,
+                )
+                % {"count": self.unchecked}
+            )
         return "; ".join(parts) + "."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def profile(citations) -> EvidenceProfile:
@@ -93,9 +123,9 @@ def item_profile(item) -> EvidenceProfile:
 
 # The filters lists and the API offer, by the value of their ``evidence`` parameter.
 FILTERS = {
-    "independent": "Confirmed by a source independent of the parties",
-    "primary": "Resting on a primary document among its sources",
-    "one-sided": "Resting on one side's sources alone",
+    "independent": _("Confirmed by a source independent of the parties"),
+    "primary": _("Resting on a primary document among its sources"),
+    "one-sided": _("Resting on one side's sources alone"),
 }
 
 

@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from karabakh_site.markdown import MAX_MARKDOWN_LENGTH, render_markdown
@@ -193,24 +195,26 @@ class Perspective(models.Model):
     parties to the conflict, which the evidence profile counts (core.evidence)."""
 
     class Side(models.TextChoices):
-        ARMENIAN = "armenian", "Armenian side"
-        AZERBAIJANI = "azerbaijani", "Azerbaijani side"
-        NEITHER = "neither", "Neither party"
+        ARMENIAN = "armenian", _("Armenian side")
+        AZERBAIJANI = "azerbaijani", _("Azerbaijani side")
+        NEITHER = "neither", _("Neither party")
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
-        blank=True, help_text="For readers: who this covers, shown on source pages."
+        blank=True, help_text=_("For readers: who this covers, shown on source pages.")
     )
     side = models.CharField(
-        "party to the conflict",
+        _("party to the conflict"),
         max_length=12,
         choices=Side.choices,
         default=Side.NEITHER,
-        help_text="Whether sources of this perspective speak for one side of the conflict. "
-        "“Neither party” counts as independent of the parties in the evidence profile.",
+        help_text=_(
+            "Whether sources of this perspective speak for one side of the conflict. "
+            "“Neither party” counts as independent of the parties in the evidence profile."
+        ),
     )
-    position = models.PositiveIntegerField(default=0, help_text="Order in lists and filters.")
+    position = models.PositiveIntegerField(default=0, help_text=_("Order in lists and filters."))
 
     class Meta:
         ordering = ["position", "name", "id"]
@@ -227,24 +231,24 @@ class Source(SearchIndexed, TimeStampedModel):
     """A document cited by the archive, described with Wikipedia's citation fields."""
 
     class Kind(models.TextChoices):
-        NEWS_AGENCY = "news_agency", "News agency"
-        NEWSPAPER = "newspaper", "Newspaper or magazine"
-        BROADCASTER = "broadcaster", "Broadcaster"
-        GOVERNMENT = "government", "Government"
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
-        NGO = "ngo", "Non-governmental organisation"
-        ACADEMIC = "academic", "Academic"
-        PRIMARY_DOCUMENT = "primary_document", "Primary document"
-        REFERENCE_WORK = "reference_work", "Reference work"
-        OTHER = "other", "Other"
+        NEWS_AGENCY = "news_agency", _("News agency")
+        NEWSPAPER = "newspaper", _("Newspaper or magazine")
+        BROADCASTER = "broadcaster", _("Broadcaster")
+        GOVERNMENT = "government", _("Government")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIC = "academic", _("Academic")
+        PRIMARY_DOCUMENT = "primary_document", _("Primary document")
+        REFERENCE_WORK = "reference_work", _("Reference work")
+        OTHER = "other", pgettext_lazy("source kind", "Other")
 
     class UrlStatus(models.TextChoices):
-        LIVE = "live", "Live"
-        DEAD = "dead", "Dead"
-        UNKNOWN = "unknown", "Unknown"
+        LIVE = "live", pgettext_lazy("link status", "Live")
+        DEAD = "dead", pgettext_lazy("link status", "Dead")
+        UNKNOWN = "unknown", pgettext_lazy("link status", "Unknown")
 
     title = models.CharField(max_length=300)
-    url = models.URLField("URL", max_length=1000, help_text="Normalised on save.")
+    url = models.URLField(_("URL"), max_length=1000, help_text=_("Normalised on save."))
     # What two spellings of the same URL share; unique, so a document is recorded once.
     url_key = models.CharField(max_length=1000, unique=True, editable=False, blank=True)
     publisher = models.CharField(max_length=200)
@@ -253,33 +257,37 @@ class Source(SearchIndexed, TimeStampedModel):
     language = models.CharField(
         max_length=2,
         default="en",
-        validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as en.")],
-        help_text="ISO 639-1 code, such as en, hy, az or ru.",
+        validators=[
+            RegexValidator(r"^[a-z]{2}$", _("Use a two-letter ISO 639-1 code, such as en."))
+        ],
+        help_text=_("ISO 639-1 code, such as en, hy, az or ru."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    archived_url = models.URLField("archived copy URL", max_length=1000, blank=True)
-    archived_date = models.DateField("archived on", null=True, blank=True)
-    last_verified = models.DateField("last verified", null=True, blank=True)
+    archived_url = models.URLField(_("archived copy URL"), max_length=1000, blank=True)
+    archived_date = models.DateField(_("archived on"), null=True, blank=True)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
     url_status = models.CharField(
-        "URL status", max_length=10, choices=UrlStatus.choices, default=UrlStatus.UNKNOWN
+        _("URL status"), max_length=10, choices=UrlStatus.choices, default=UrlStatus.UNKNOWN
     )
-    last_checked_at = models.DateTimeField("last checked", null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     perspective = models.ForeignKey(
         Perspective,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="sources",
-        help_text="Whose voice this source is; shown beside every citation of it.",
+        help_text=_("Whose voice this source is; shown beside every citation of it."),
     )
     notes = models.TextField(
-        "note for readers", blank=True, help_text="Public: shown on the source's page."
+        _("note for readers"), blank=True, help_text=_("Public: shown on the source's page.")
     )
     internal_notes = models.TextField(
-        "editors' notes",
+        _("editors' notes"),
         blank=True,
-        help_text="Private: for editors only, never shown to readers, searched or exported "
-        "through the public API.",
+        help_text=_(
+            "Private: for editors only, never shown to readers, searched or exported "
+            "through the public API."
+        ),
     )
 
     search_weights = {"title": "A", "publisher": "B", "author": "B", "notes": "C"}
@@ -294,7 +302,7 @@ class Source(SearchIndexed, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(archived_date__isnull=True) | ~Q(archived_url=""),
                 name="source_archived_date_needs_url",
-                violation_error_message="An archive date needs an archived copy URL.",
+                violation_error_message=_("An archive date needs an archived copy URL."),
             ),
         ]
 
@@ -311,24 +319,33 @@ class Source(SearchIndexed, TimeStampedModel):
                 self.url = normalise_url(self.url)
             except ValueError as error:
                 # The URL validator lets through what urlsplit cannot read (a port over 65535).
-                raise ValidationError({"url": f"Enter a valid URL ({error})."}) from None
+                raise ValidationError(
+                    {"url": gettext("Enter a valid URL (%(error)s).") % {"error": error}}
+                ) from None
             self._check_encoded_length("url")
             duplicate = Source.objects.filter(url_key=url_key(self.url)).exclude(pk=self.pk).first()
             if duplicate is not None:
                 raise ValidationError(
                     {
-                        "url": f"This URL is already recorded as source #{duplicate.pk}, "
-                        f"“{duplicate}”. Cite that source instead."
+                        "url": gettext(
+                            "This URL is already recorded as source #%(number)s, "
+                            "“%(source)s”. Cite that source instead."
+                        )
+                        % {"number": duplicate.pk, "source": duplicate}
                     }
                 )
         if self.archived_url:
             try:
                 self.archived_url = encode_uri(self.archived_url)
             except ValueError as error:
-                raise ValidationError({"archived_url": f"Enter a valid URL ({error})."}) from None
+                raise ValidationError(
+                    {"archived_url": gettext("Enter a valid URL (%(error)s).") % {"error": error}}
+                ) from None
             self._check_encoded_length("archived_url")
         if self.archived_date and not self.archived_url:
-            raise ValidationError({"archived_date": "An archive date needs an archived copy URL."})
+            raise ValidationError(
+                {"archived_date": gettext("An archive date needs an archived copy URL.")}
+            )
 
     def _check_encoded_length(self, name):
         # The field's own max_length check saw the URL as typed; encoded, each non-ASCII
@@ -337,9 +354,11 @@ class Source(SearchIndexed, TimeStampedModel):
         if len(getattr(self, name)) > limit:
             raise ValidationError(
                 {
-                    name: f"This URL is {len(getattr(self, name)):,} characters long once "
-                    f"percent-encoded; the limit is {limit:,}. Use a shorter address for the "
-                    "same document."
+                    name: gettext(
+                        "This URL is %(length)s characters long once percent-encoded; the "
+                        "limit is %(limit)s. Use a shorter address for the same document."
+                    )
+                    % {"length": f"{len(getattr(self, name)):,}", "limit": f"{limit:,}"}
                 }
             )
 
@@ -372,21 +391,25 @@ class Claim(Translatable, TimeStampedModel):
     positions are shown as "Who says what" under the item's text (core.claims)."""
 
     class Kind(models.TextChoices):
-        CHARACTERISATION = "characterisation", "Characterisation"
-        NAME = "name", "Name"
-        FIGURE = "figure", "Figure"
-        FACT = "fact", "Disputed fact"
+        CHARACTERISATION = "characterisation", _("Characterisation")
+        NAME = "name", pgettext_lazy("kind of claim", "Name")
+        FIGURE = "figure", pgettext_lazy("kind of claim", "Figure")
+        FACT = "fact", _("Disputed fact")
 
     slug = models.SlugField(max_length=100, unique=True)
     statement = models.CharField(
         max_length=300,
-        help_text="The claim as its holders would put it, e.g. “The 2023 exodus was ethnic "
-        "cleansing”. Never stated as the archive's own view: positions say who holds it.",
+        help_text=_(
+            "The claim as its holders would put it, e.g. “The 2023 exodus was ethnic "
+            "cleansing”. Never stated as the archive's own view: positions say who holds it."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHARACTERISATION)
     context = models.TextField(
         blank=True,
-        help_text="For readers, plain text: what is not disputed, and what the dispute is about.",
+        help_text=_(
+            "For readers, plain text: what is not disputed, and what the dispute is about."
+        ),
     )
 
     objects = SharedRecordQuerySet.as_manager()
@@ -416,27 +439,29 @@ class Position(Translatable, TimeStampedModel):
     with its own citations. Listed in neutral order: alphabetically by holder, then by date."""
 
     class Stance(models.TextChoices):
-        AFFIRMS = "affirms", "Holds this"
-        REJECTS = "rejects", "Rejects this"
-        OTHER = "other", "Other view"
+        AFFIRMS = "affirms", _("Holds this")
+        REJECTS = "rejects", _("Rejects this")
+        OTHER = "other", _("Other view")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="positions")
     holder = models.CharField(
-        max_length=200, help_text="Who says it, e.g. “Government of Azerbaijan”, “ICJ”."
+        max_length=200, help_text=_("Who says it, e.g. “Government of Azerbaijan”, “ICJ”.")
     )
     perspective = models.ForeignKey(
         Perspective,
         on_delete=models.PROTECT,
         related_name="positions",
-        help_text="The holder's voice, from the same list as sources'.",
+        help_text=_("The holder's voice, from the same list as sources'."),
     )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.OTHER)
     says = models.TextField(
-        "what they say",
-        help_text="Plain text, attributed: the holder's view in a sentence or three, quoting "
-        "only what the cited sources say.",
+        _("what they say"),
+        help_text=_(
+            "Plain text, attributed: the holder's view in a sentence or three, quoting "
+            "only what the cited sources say."
+        ),
     )
-    said_on = models.DateField("said on", null=True, blank=True)
+    said_on = models.DateField(_("said on"), null=True, blank=True)
     sources = models.ManyToManyField(
         Source, through="PositionSource", related_name="positions", blank=True
     )
@@ -454,7 +479,7 @@ class Position(Translatable, TimeStampedModel):
     def clean(self):
         super().clean()
         if len(self.says or "") > 2000:
-            raise ValidationError({"says": "Keep this under 2,000 characters."})
+            raise ValidationError({"says": gettext("Keep this under 2,000 characters.")})
 
 
 class PositionSource(models.Model):
@@ -462,7 +487,7 @@ class PositionSource(models.Model):
 
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
-    locator = models.CharField(max_length=100, blank=True, help_text="Page, paragraph, time.")
+    locator = models.CharField(max_length=100, blank=True, help_text=_("Page, paragraph, time."))
 
     class Meta:
         ordering = ["id"]
@@ -535,26 +560,26 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
     """Status, scheduling and authorship shared by articles, FAQ entries and timeline entries."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     publish_at = models.DateTimeField(
-        "publish time",
+        _("publish time"),
         null=True,
         blank=True,
         db_index=True,
-        help_text="Set when published; a future time schedules the item.",
+        help_text=_("Set when published; a future time schedules the item."),
     )
     withdraw_at = models.DateTimeField(
-        "withdraw time",
+        _("withdraw time"),
         null=True,
         blank=True,
-        help_text="Optional: the item stops being visible at this time.",
+        help_text=_("Optional: the item stops being visible at this time."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -573,10 +598,10 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
         related_name="+",
     )
     review_comment = models.TextField(
-        "editor's comment",
+        _("editor's comment"),
         blank=True,
         editable=False,
-        help_text="Why an editor returned the item; cleared when it is submitted again.",
+        help_text=_("Why an editor returned the item; cleared when it is submitted again."),
     )
 
     # A revision of a live item is a copy of it that goes through the review workflow while the
@@ -590,13 +615,13 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
         editable=False,
         on_delete=models.CASCADE,
         related_name="revision",
-        verbose_name="revision of",
+        verbose_name=_("revision of"),
     )
     revision_base = models.PositiveBigIntegerField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The live item's history version the revision started from.",
+        help_text=_("The live item's history version the revision started from."),
     )
 
     objects = PublishableQuerySet.as_manager()
@@ -663,7 +688,8 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
     def clean(self):
         super().clean()
         too_long = {
-            name: f"Keep this under {MAX_MARKDOWN_LENGTH:,} characters; it has {length:,}."
+            name: gettext("Keep this under %(limit)s characters; it has %(length)s.")
+            % {"limit": f"{MAX_MARKDOWN_LENGTH:,}", "length": f"{length:,}"}
             for name in self.rendered_fields
             if (length := len(getattr(self, name) or "")) > MAX_MARKDOWN_LENGTH
         }
@@ -671,7 +697,7 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
             raise ValidationError(too_long)
         if self.withdraw_at and self.publish_at and self.withdraw_at <= self.publish_at:
             raise ValidationError(
-                {"withdraw_at": "The withdraw time must be after the publish time."}
+                {"withdraw_at": gettext("The withdraw time must be after the publish time.")}
             )
 
     def save(self, *args, **kwargs):
@@ -690,7 +716,7 @@ class Publishable(Translatable, SearchIndexed, TimeStampedModel):
         if self.status == self.Status.PUBLISHED and self.pk is not None:
             ensure_publishable(self)
         elif self.status == self.Status.PUBLISHED:
-            raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+            raise ValidationError({"status": gettext(NEEDS_SOURCE_MESSAGE)}, code="no_source")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -712,12 +738,12 @@ class CitationBase(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(
-        default=0, help_text="Order in the numbered source list."
+        default=0, help_text=_("Order in the numbered source list.")
     )
     locator = models.CharField(
-        max_length=100, blank=True, help_text="Page, paragraph or timestamp, e.g. “p. 12”."
+        max_length=100, blank=True, help_text=_("Page, paragraph or timestamp, e.g. “p. 12”.")
     )
-    quote = models.CharField("supporting quote", max_length=500, blank=True)
+    quote = models.CharField(_("supporting quote"), max_length=500, blank=True)
 
     class Meta:
         abstract = True
@@ -797,7 +823,7 @@ class ContentChange(models.Model):
     dates it once committed; only the newest dated row is kept. Rows, not one shared row, so
     concurrent editors never wait on each other's transactions."""
 
-    at = models.DateTimeField(null=True, help_text="When readers could first see the change.")
+    at = models.DateTimeField(null=True, help_text=_("When readers could first see the change."))
     started_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -835,8 +861,8 @@ class Translation(TimeStampedModel):
     and only of items they can see; a missing one falls back to the original, with a note."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -850,13 +876,15 @@ class Translation(TimeStampedModel):
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     machine_assisted = models.BooleanField(
-        "machine-assisted",
+        _("machine-assisted"),
         default=False,
-        help_text="Drafted with machine translation; readers are told until an editor reviews it.",
+        help_text=_(
+            "Drafted with machine translation; readers are told until an editor reviews it."
+        ),
     )
     reviewed = models.BooleanField(
         default=False,
-        help_text="An editor who reads the language has checked it against the original.",
+        help_text=_("An editor who reads the language has checked it against the original."),
     )
     made_from = models.JSONField(default=dict, blank=True, editable=False)
     made_from_version = models.PositiveBigIntegerField(null=True, blank=True, editable=False)

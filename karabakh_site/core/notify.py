@@ -2,7 +2,8 @@
 development, SMTP from settings in production): a submission to the editors who may publish the
 item, a return to whoever submitted it (with the editor's comment), a publication to its author.
 Sent after the move's transaction commits, so a refused or rolled-back move tells nobody, and a
-mail server that fails is logged, never the editor's error."""
+mail server that fails is logged, never the editor's error. Written in the language of the request
+that made the move (users have no language of their own to write to them in)."""
 
 import logging
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from .models import Publishable, WorkflowEvent
 from .permissions import permission_name
@@ -52,12 +54,16 @@ def revision_published(live: Publishable, revision: Publishable, event: Workflow
     if _quiet.get():
         return
     kind = live._meta.verbose_name
-    by = event.by.get_username() if event.by else "the system"
+    by = event.by.get_username() if event.by else _("the system")
     to = _addresses([revision.created_by, _submitter(revision)], exclude=event.by)
     if not to:
         return
-    subject = f"[Karabakh Archive] Revision published: {kind} “{live}”"
-    body = f"{by} published your revision of the {kind} “{live}”.\n\n{_admin_link(live)}\n"
+    names = {"user": by, "kind": kind, "item": live}
+    subject = "[Karabakh Archive] " + _("Revision published: %(kind)s “%(item)s”") % names
+    body = (
+        _("%(user)s published your revision of the %(kind)s “%(item)s”.") % names
+        + f"\n\n{_admin_link(live)}\n"
+    )
     messages = [(subject, body, to)]
     transaction.on_commit(lambda: _send(messages))
 
@@ -65,22 +71,23 @@ def revision_published(live: Publishable, revision: Publishable, event: Workflow
 def _messages(item, event) -> list[tuple[str, str, list[str]]]:
     kind = item._meta.verbose_name
     link = _admin_link(item)
-    by = event.by.get_username() if event.by else "the system"
+    by = event.by.get_username() if event.by else _("the system")
+    names = {"user": by, "kind": kind, "item": item}
     if event.to_status == Status.IN_REVIEW:
         to = _editors(type(item), exclude=event.by)
-        subject = f"For review: {kind} “{item}”"
-        body = f"{by} submitted the {kind} “{item}” for review.\n\n{link}\n"
+        subject = _("For review: %(kind)s “%(item)s”") % names
+        body = _("%(user)s submitted the %(kind)s “%(item)s” for review.") % names + f"\n\n{link}\n"
     elif event.from_status == Status.IN_REVIEW and event.to_status == Status.DRAFT:
         to = _addresses([_submitter(item) or item.created_by], exclude=event.by)
-        subject = f"Returned to you: {kind} “{item}”"
+        subject = _("Returned to you: %(kind)s “%(item)s”") % names
         body = (
-            f"{by} returned the {kind} “{item}” to draft with this comment:\n\n"
-            f"{event.comment}\n\n{link}\n"
+            _("%(user)s returned the %(kind)s “%(item)s” to draft with this comment:") % names
+            + f"\n\n{event.comment}\n\n{link}\n"
         )
     elif event.to_status == Status.PUBLISHED:
         to = _addresses([item.created_by], exclude=event.by)
-        subject = f"Published: {kind} “{item}”"
-        body = f"{by} published the {kind} “{item}”.\n\n{link}\n"
+        subject = _("Published: %(kind)s “%(item)s”") % names
+        body = _("%(user)s published the %(kind)s “%(item)s”.") % names + f"\n\n{link}\n"
     else:
         return []
     return [(f"[Karabakh Archive] {subject}", body, to)] if to else []

@@ -9,10 +9,15 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 
-NEEDS_SOURCE_MESSAGE = "Add at least one source before publishing."
-WITHDRAW_TIME_PASSED = (
-    "The withdraw time ({when}) has passed, so readers would not see the item. Clear the "
+# The rule's message stays a plain English str, marked for makemessages (gettext_noop): code and
+# tests quote it with ``in`` and regular expressions, which a lazy string breaks. Each raise
+# translates it, gettext(NEEDS_SOURCE_MESSAGE), into the language of the request.
+NEEDS_SOURCE_MESSAGE = gettext_noop("Add at least one source before publishing.")
+WITHDRAW_TIME_PASSED = _(
+    "The withdraw time (%(when)s) has passed, so readers would not see the item. Clear the "
     "withdraw time or set a later one to publish it."
 )
 
@@ -32,7 +37,7 @@ def ensure_publishable(item, *, citation_count: int | None = None) -> None:
     if citation_count is None:
         citation_count = item.citations.count() if item.pk else 0
     if citation_count < 1:
-        raise ValidationError({"status": NEEDS_SOURCE_MESSAGE}, code="no_source")
+        raise ValidationError({"status": gettext(NEEDS_SOURCE_MESSAGE)}, code="no_source")
     if item.pk and hasattr(item, "claims"):
         from .claims import ensure_claims_cited
 
@@ -47,7 +52,7 @@ def ensure_not_expired(withdraw_at) -> None:
     if withdraw_at is not None and withdraw_at <= timezone.now():
         when = timezone.localtime(withdraw_at).strftime("%d %b %Y %H:%M")
         raise ValidationError(
-            {"withdraw_at": WITHDRAW_TIME_PASSED.format(when=when)}, code="expired"
+            {"withdraw_at": WITHDRAW_TIME_PASSED % {"when": when}}, code="expired"
         )
 
 
@@ -64,11 +69,16 @@ def ensure_markers_resolve(item, *, citation_count: int) -> None:
         )
         if dangling:
             markers = ", ".join(f"[^{n}]" for n in dangling)
-            have = f"{citation_count} citation" + ("" if citation_count == 1 else "s")
-            errors[field] = (
-                f"{markers} point{'s' if len(dangling) == 1 else ''} at no citation: "
-                f"this item has {have}."
-            )
+            have = ngettext(
+                "this item has %(count)s citation",
+                "this item has %(count)s citations",
+                citation_count,
+            ) % {"count": citation_count}
+            errors[field] = ngettext(
+                "%(markers)s points at no citation: %(have)s.",
+                "%(markers)s point at no citation: %(have)s.",
+                len(dangling),
+            ) % {"markers": markers, "have": have}
     if errors:
         raise ValidationError(errors, code="dangling_marker")
 

@@ -342,6 +342,7 @@ class ItemWrite:
             for old, citation in enumerate(shown, start=1)
             if id(citation) in final_number
         }
+        self._marker_numbers = numbers
         errors, texts = {}, {}
         try:
             ensure_markers_resolve(self.item, citation_count=len(shown))
@@ -442,6 +443,12 @@ class ItemWrite:
                 getattr(item, name).set(objects)
             if citations_changed:
                 self._write_citations(old_citations, by=by, change_reason=change_reason)
+                numbers = getattr(self, "_marker_numbers", None)
+                if numbers is not None and saved is not None:
+                    # Its translations' markers follow the citations too (core.translations).
+                    from .translations import follow_citations
+
+                    follow_citations(item, numbers, count=len(self.markers_from or ()))
         finally:
             del item.skip_history_when_saving
         try:

@@ -30,8 +30,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils import translation as django_translation
+from django.utils.translation import gettext as _
 
-from karabakh_site.markdown import render_markdown
+from karabakh_site.markdown import render_markdown, renumber_markers
 
 from .publishing import cited_numbers
 
@@ -100,16 +101,22 @@ def check_translation(translation) -> None:
     (or body, for models with no title) wherever the original has one."""
     item = translation.item
     if item is None:
-        raise TranslationError({"object_id": "The translation's item does not exist."})
+        raise TranslationError({"object_id": _("The translation's item does not exist.")})
     if translation.language not in TRANSLATION_LANGUAGES:
         raise TranslationError(
-            {"language": f"A translation is into one of {', '.join(TRANSLATION_LANGUAGES)}."}
+            {
+                "language": _("A translation is into one of %(languages)s.")
+                % {"languages": ", ".join(TRANSLATION_LANGUAGES)}
+            }
         )
     fields = translated_fields(type(item))
     errors = {}
     for column in COLUMNS:
         if column not in fields and getattr(translation, column):
-            errors[column] = f"A {type(item)._meta.verbose_name} has no {column} to translate."
+            errors[column] = _("A %(kind)s has no %(column)s to translate.") % {
+                "kind": type(item)._meta.verbose_name,
+                "column": column,
+            }
     original_markers = set()
     translated_markers = set()
     for column, field in fields.items():
@@ -119,22 +126,24 @@ def check_translation(translation) -> None:
     dropped = sorted(original_markers - translated_markers)
     if added:
         errors.setdefault("body", []).append(
-            "The translation cites "
-            + ", ".join(f"[^{n}]" for n in added)
-            + ", which the original does not: a translation adds no claim without the"
-            " original's citation."
+            _(
+                "The translation cites %(markers)s, which the original does not: a translation "
+                "adds no claim without the original's citation."
+            )
+            % {"markers": ", ".join(f"[^{n}]" for n in added)}
         )
     if dropped and translation.status == translation.Status.PUBLISHED:
         errors.setdefault("body", []).append(
-            "The translation leaves out "
-            + ", ".join(f"[^{n}]" for n in dropped)
-            + ": every claim keeps its citation in every language."
+            _(
+                "The translation leaves out %(markers)s: every claim keeps its citation in every language."
+            )
+            % {"markers": ", ".join(f"[^{n}]" for n in dropped)}
         )
     if translation.status == translation.Status.PUBLISHED:
         for column, field in fields.items():
             if getattr(item, field, "") and not (getattr(translation, column) or "").strip():
                 errors.setdefault(column, []).append(
-                    "A published translation translates this: the original has it."
+                    _("A published translation translates this: the original has it.")
                 )
     if errors:
         raise TranslationError(errors)
@@ -192,6 +201,28 @@ def write_translation(item, language: str, *, fields: dict, status=None, **flags
     translation.full_clean(exclude=["content_type", "object_id"])
     translation.save()
     return translation
+
+
+def follow_citations(item, numbers: dict[int, int], *, count: int) -> None:
+    """The original's citations moved or went (services.ItemWrite, numbers: old → new): each
+    translation's [^N] markers are renumbered as the original's were. A translation still citing
+    a citation the original removed would carry a claim without its source: it goes back to
+    draft, so readers get the original until a translator brings it up to date."""
+    from .models import Translation
+
+    if all(old == new for old, new in numbers.items()) and len(numbers) == count:
+        return
+    for translation in Translation.objects.of(item):
+        texts = [getattr(translation, column) or "" for column in COLUMNS]
+        cited = set().union(*(cited_numbers(text) for text in texts))
+        removed = {n for n in cited if 1 <= n <= count and n not in numbers}
+        for column in COLUMNS:
+            setattr(translation, column, renumber_markers(getattr(translation, column), numbers))
+        if removed and translation.status == translation.Status.PUBLISHED:
+            translation.status = translation.Status.DRAFT
+        translation.item = item
+        translation._keep_made_from = True  # still made from the earlier original: outdated
+        translation.save()
 
 
 def index_translation(translation) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from . import claims, jsonld
@@ -44,7 +45,7 @@ class ReaderPageMixin:
 
     def render_to_response(self, context, **response_kwargs):
         # Added last, so they can use everything the view put in the context.
-        crumbs = [("Home", reverse("home")), *self.get_breadcrumbs()]
+        crumbs = [(_("Home"), reverse("home")), *self.get_breadcrumbs()]
         data = list(self.get_structured_data(context))
         if len(crumbs) > 1:
             data.append(jsonld.breadcrumbs(self.request, crumbs))
@@ -59,22 +60,31 @@ def preview_note(hidden, *, single: bool) -> dict | None:
     if not hidden:
         return None
     if not single:
-        return {"label": "Preview", "text": "some of what is shown here readers cannot see."}
+        return {
+            "label": _("Preview"),
+            "text": _("some of what is shown here readers cannot see."),
+        }
     item = hidden[0]
     Status = item.Status
     if item.is_scheduled:
         when = f"{timezone.localtime(item.publish_at):%d %b %Y %H:%M}"
-        return {"label": "Scheduled", "text": f"readers will see this from {when}."}
+        return {
+            "label": _("Scheduled"),
+            "text": _("readers will see this from %(when)s.") % {"when": when},
+        }
     if item.status == Status.WITHDRAWN:
         return {
-            "label": "Withdrawn",
-            "text": "readers no longer see this; it is kept in the archive's records.",
+            "label": _("Withdrawn"),
+            "text": _("readers no longer see this; it is kept in the archive's records."),
         }
     if item.status == Status.PUBLISHED:  # past its withdraw time
         when = f"{timezone.localtime(item.withdraw_at):%d %b %Y %H:%M}"
-        return {"label": "Taken down", "text": f"readers no longer see this (since {when})."}
-    label = "In review" if item.status == Status.IN_REVIEW else "Draft preview"
-    return {"label": label, "text": "readers cannot see this yet."}
+        return {
+            "label": _("Taken down"),
+            "text": _("readers no longer see this (since %(when)s).") % {"when": when},
+        }
+    label = _("In review") if item.status == Status.IN_REVIEW else _("Draft preview")
+    return {"label": label, "text": _("readers cannot see this yet.")}
 
 
 class PreviewMixin:
@@ -150,8 +160,10 @@ def _has_topics(model) -> bool:
 
 
 def language_name(code: str) -> str:
+    """The language's name in the reader's language ("Armenian", "армянский"): Django's own
+    translations of its language names."""
     try:
-        return get_language_info(code)["name"]
+        return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
 
@@ -169,9 +181,9 @@ class SourceListView(ReaderPageMixin, FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         visible = public_sources().order_by()
         facets = list(visible.values_list("publisher", "language").distinct())
-        context["publishers"] = sorted({publisher for publisher, _ in facets})
+        context["publishers"] = sorted({publisher for publisher, _language in facets})
         context["languages"] = sorted(
-            {(code, language_name(code)) for _, code in facets}, key=lambda pair: pair[1]
+            {(code, language_name(code)) for _publisher, code in facets}, key=lambda pair: pair[1]
         )
         context["kinds"] = Source.Kind.choices
         # Only the perspectives some public source speaks from: a choice that finds nothing is
@@ -180,10 +192,10 @@ class SourceListView(ReaderPageMixin, FilteredListMixin, ListView):
         return context
 
     def get_breadcrumbs(self):
-        return [("Sources", reverse("core:source-list"))]
+        return [(_("Sources"), reverse("core:source-list"))]
 
     def get_structured_data(self, context):
-        return [jsonld.item_list(self.request, "Sources", context["sources"])]
+        return [jsonld.item_list(self.request, _("Sources"), context["sources"])]
 
 
 class SourceDetailView(ReaderPageMixin, DetailView):
@@ -201,7 +213,7 @@ class SourceDetailView(ReaderPageMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Sources", reverse("core:source-list")),
+            (_("Sources"), reverse("core:source-list")),
             (self.object.title, self.object.get_absolute_url()),
         ]
 
@@ -244,7 +256,7 @@ class TopicListView(ReaderPageMixin, ListView):
         return context
 
     def get_breadcrumbs(self):
-        return [("Topics", reverse("core:topic-list"))]
+        return [(_("Topics"), reverse("core:topic-list"))]
 
 
 class TopicDetailView(ReaderPageMixin, DetailView):
@@ -266,7 +278,7 @@ class TopicDetailView(ReaderPageMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Topics", reverse("core:topic-list")),
+            (_("Topics"), reverse("core:topic-list")),
             (self.object.name, self.object.get_absolute_url()),
         ]
 
@@ -275,7 +287,7 @@ class TopicDetailView(ReaderPageMixin, DetailView):
             jsonld.item_list(
                 self.request,
                 self.object.name,
-                [item for _, items in context["sections"] for item in items],
+                [item for _kind, items in context["sections"] for item in items],
             )
         ]
 
@@ -292,7 +304,7 @@ class ClaimListView(ReaderPageMixin, ListView):
         return claims.readers_claims(Claim.objects.public())
 
     def get_breadcrumbs(self):
-        return [("Who says what", reverse("core:claim-list"))]
+        return [(_("Who says what"), reverse("core:claim-list"))]
 
 
 class ClaimDetailView(ReaderPageMixin, DetailView):
@@ -317,7 +329,7 @@ class ClaimDetailView(ReaderPageMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Who says what", reverse("core:claim-list")),
+            (_("Who says what"), reverse("core:claim-list")),
             (self.object.statement, self.object.get_absolute_url()),
         ]
 
@@ -343,4 +355,4 @@ class PublicHistoryView(ReaderPageMixin, DetailView):
 
     def get_breadcrumbs(self):
         item = self.object
-        return [(str(item), item.get_absolute_url()), ("History", self.request.path)]
+        return [(str(item), item.get_absolute_url()), (_("History"), self.request.path)]

@@ -37,11 +37,11 @@ def test_it_lists_compact_items_with_api_and_page_urls(anonymous):
     item = body["results"][0]
     assert item["id"] == article.pk and item["language"] == "en"
     assert item["url"] == "http://testserver/api/v1/articles/shusha/"
-    assert item["page_url"] == "http://testserver/articles/shusha/"
+    assert item["page_url"] == "http://testserver/en/articles/shusha/"
     assert item["topics"] == [
         {
             "id": war.pk, "slug": "war", "name": "The war",
-            "url": "http://testserver/api/v1/topics/war/", "page_url": "http://testserver/topics/war/",
+            "url": "http://testserver/api/v1/topics/war/", "page_url": "http://testserver/en/topics/war/",
         }
     ]  # fmt: skip
     assert "body" not in item and "citations" not in item
@@ -225,8 +225,9 @@ def test_a_list_runs_the_same_number_of_queries_for_1_and_25_items(
 
     with django_assert_num_queries(len(one)):
         assert len(anonymous.get(LIST, {"page_size": 25}).json()["results"]) == 25
-    # The count, the page, the topics, and the content clock's Last-Modified.
-    assert len(one) == 4
+    # The count, the page, the topics, the languages the articles and their topics have (their
+    # published translations, one query each), and the content clock's Last-Modified.
+    assert len(one) == 6
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -46,12 +46,12 @@ def test_a_nul_in_an_admin_changelist_query_is_a_400_page(client, editor, query)
 @pytest.mark.parametrize(
     "url",
     [
-        "/articles/?q=%00",
-        "/articles/?topic=%00",
-        "/timeline/?category=%00",
-        "/search/?q=%00",
-        "/sources/?q=%00",
-        "/articles/%00/",
+        "/en/articles/?q=%00",
+        "/en/articles/?topic=%00",
+        "/en/timeline/?category=%00",
+        "/en/search/?q=%00",
+        "/en/sources/?q=%00",
+        "/en/articles/%00/",
     ],
 )
 def test_a_nul_anywhere_in_a_page_address_is_a_400_page(client, url):
@@ -126,7 +126,9 @@ def test_a_wrong_method_under_the_api_is_a_json_405_with_allow(editor, method, u
     assert allowed <= {each.strip() for each in response["Allow"].split(",")}
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/", "/faq/", "/timeline/", "/sources/", "/healthz"])
+@pytest.mark.parametrize(
+    "url", ["/en/", "/en/articles/", "/en/faq/", "/en/timeline/", "/en/sources/", "/healthz"]
+)
 def test_a_post_to_a_reader_page_is_a_405_page(client, url):
     client.raise_request_exception = False
 

@@ -228,10 +228,10 @@ def test_the_schema_gives_writers_the_form_of_a_slug_not_a_list(as_editor):
 @pytest.mark.parametrize(
     ("page", "api", "name"),
     [
-        ("/articles/", "/api/v1/articles/", "topic"),
-        ("/timeline/", "/api/v1/timeline/", "topic"),
-        ("/faq/", "/api/v1/faq/", "topic"),
-        ("/faq/", "/api/v1/faq/", "group"),
+        ("/en/articles/", "/api/v1/articles/", "topic"),
+        ("/en/timeline/", "/api/v1/timeline/", "topic"),
+        ("/en/faq/", "/api/v1/faq/", "topic"),
+        ("/en/faq/", "/api/v1/faq/", "group"),
     ],
 )
 def test_an_unknown_record_is_a_400_naming_it_on_the_page_and_in_the_api(
@@ -257,7 +257,7 @@ def test_an_unknown_place_is_a_400_in_the_api(anonymous):
 def test_unknown_parameters_are_ignored_on_the_page_and_in_the_api(client, anonymous, query):
     ArticleFactory()
 
-    assert client.get(f"/articles/?{query}").status_code == 200
+    assert client.get(f"/en/articles/?{query}").status_code == 200
     response = anonymous.get(f"/api/v1/articles/?{query}")
     assert response.status_code == 200 and response.json()["count"] == 1
 

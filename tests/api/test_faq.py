@@ -25,7 +25,7 @@ def test_it_lists_published_answers_with_their_group_and_page_anchor(anonymous):
         "url": "http://testserver/api/v1/faq-groups/background/",
     }  # fmt: skip
     assert results[0]["group_name"] == "Background"
-    assert results[0]["page_url"] == "http://testserver/faq/what/"
+    assert results[0]["page_url"] == "http://testserver/en/faq/what/"
 
 
 def test_its_detail_embeds_the_answer_and_citations(anonymous):

@@ -20,7 +20,7 @@ def test_it_returns_the_sites_search_results_in_the_same_order(anonymous):
     assert body["count"] == len(expected) >= 2
     article = next(hit for hit in body["results"] if hit["kind"] == "article")
     assert article["url"] == "http://testserver/api/v1/articles/a/"
-    assert article["page_url"] == "http://testserver/articles/a/"
+    assert article["page_url"] == "http://testserver/en/articles/a/"
     assert "<mark>" in "".join(hit["snippet"] for hit in body["results"])
 
 

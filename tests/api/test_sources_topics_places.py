@@ -33,7 +33,7 @@ def test_a_source_carries_its_citation_fields_and_both_urls(anonymous):
 
     assert body["document_url"] == source.url
     assert body["url"] == f"http://testserver/api/v1/sources/{source.pk}/"
-    assert body["page_url"] == f"http://testserver/sources/{source.pk}/"
+    assert body["page_url"] == f"http://testserver/en/sources/{source.pk}/"
     assert {"publisher", "kind", "language", "archived_url", "url_status"} <= body.keys()
 
 
@@ -89,7 +89,8 @@ def test_the_sources_list_runs_the_same_number_of_queries_for_1_and_25(
 def test_topics_are_read_by_slug_and_written_by_editors_only(anonymous, as_contributor, as_editor):
     ArticleFactory().topics.add(TopicFactory(slug="exodus", name="Exodus"))
 
-    assert anonymous.get("/api/v1/topics/exodus/").json()["page_url"].endswith("/topics/exodus/")
+    page_url = anonymous.get("/api/v1/topics/exodus/").json()["page_url"]
+    assert page_url == "http://testserver/en/topics/exodus/"
     data = {"slug": "new", "name": "New topic"}
     assert as_contributor.post("/api/v1/topics/", data, format="json").status_code == 403
     assert as_editor.post("/api/v1/topics/", data, format="json").status_code == 201

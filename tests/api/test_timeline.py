@@ -32,7 +32,7 @@ def test_it_lists_entries_with_dates_at_their_precision_and_place_names(anonymou
     assert item["display_date"] == "c. May 1994"
     assert item["place"]["display_name"] == "Shusha / Shushi"
     assert item["url"].endswith("/api/v1/timeline/ceasefire/")
-    assert item["page_url"] == "http://testserver/timeline/ceasefire/"
+    assert item["page_url"] == "http://testserver/en/timeline/ceasefire/"
 
 
 def test_date_filters_honour_precision_by_overlap(anonymous):
@@ -105,7 +105,7 @@ def test_the_timelinejs_export_has_events_at_their_precision_grouped_by_category
     assert war["end_date"]["year"] == 1994 and "month" not in war["end_date"]
     assert war["group"] == "Military"
     assert war["text"]["headline"] == "War"
-    assert 'href="http://testserver/timeline/war/"' in war["text"]["text"]
+    assert 'href="http://testserver/en/timeline/war/"' in war["text"]["text"]
     assert day["start_date"] == {
         "year": 2023,
         "month": 9,

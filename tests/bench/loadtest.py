@@ -34,8 +34,8 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DATABASE = "karabakh_loadtest"
 MEMORY_GROWTH_LIMIT = 0.20
 
-PAGES = ["/", "/articles/", "{article}", "/timeline/", "{event}", "/faq/", "/search/?q=Shusha",
-         "/sources/"]  # fmt: skip
+PAGES = ["/en/", "/en/articles/", "{article}", "/en/timeline/", "{event}", "/en/faq/",
+         "/en/search/?q=Shusha", "/en/sources/"]  # fmt: skip
 API = ["/api/v1/articles/", "/api/v1/timeline/", "/api/v1/faq/", "/api/v1/sources/"]
 
 # wrk's own summary as one JSON line, so nothing depends on its human-readable output.

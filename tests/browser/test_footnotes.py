@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-ARTICLE = "/articles/september-2023-offensive-and-aftermath/"
+ARTICLE = "/en/articles/september-2023-offensive-and-aftermath/"
 ARTICLE_TITLE = (
     "Azerbaijan's September 2023 offensive in Nagorno-Karabakh: disarmament, exodus and "
     "Russia's role"
@@ -98,7 +98,7 @@ def test_item_pages_pass_axe_and_fit_the_screen(live_server, page, demo, axe_pat
     page.set_viewport_size({"width": width, "height": 900})
     faq = FAQEntry.objects.published().first()
     failures, overflow = {}, {}
-    for path in (ARTICLE, f"/timeline/{EVENT_SLUG}/", f"/faq/{faq.slug}/"):
+    for path in (ARTICLE, f"/en/timeline/{EVENT_SLUG}/", f"/en/faq/{faq.slug}/"):
         page.goto(live_server.url + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         scroll = page.evaluate("document.documentElement.scrollWidth")

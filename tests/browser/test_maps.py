@@ -21,10 +21,10 @@ def mapped(archive):
 
 def map_pages(mapped):
     return {
-        "events map": "/timeline/map/",
-        "place": "/timeline/places/shusha/",
+        "events map": "/en/timeline/map/",
+        "place": "/en/timeline/places/shusha/",
         "event": mapped["events"][0].get_absolute_url(),
-        "place list": "/timeline/places/",
+        "place list": "/en/timeline/places/",
     }
 
 
@@ -56,19 +56,19 @@ def test_a_marker_is_a_named_link_to_its_place_page(live_server, page, mapped):
     page.goto(live_server.url + mapped["events"][0].get_absolute_url())
     marker = page.get_by_role("link", name="Shusha / Shushi").last
     marker.click()
-    page.wait_for_url("**/timeline/places/shusha/")
+    page.wait_for_url("**/en/timeline/places/shusha/")
     assert page.locator("h1").inner_text() == "Shusha / Shushi"
 
 
 def test_every_page_type_has_a_png_share_image(live_server, page, mapped):
     paths = {
-        "home": "/",
+        "home": "/en/",
         "article": mapped["article"].get_absolute_url(),
         "event": mapped["events"][0].get_absolute_url(),
-        "faq entry": "/faq/bishkek/",
-        "faq": "/faq/",
-        "list": "/articles/",
-        "place": "/timeline/places/shusha/",
+        "faq entry": "/en/faq/bishkek/",
+        "faq": "/en/faq/",
+        "list": "/en/articles/",
+        "place": "/en/timeline/places/shusha/",
     }
     for name, path in paths.items():
         page.goto(live_server.url + path)

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_reader_goes_from_home_to_an_article_and_on_to_a_source(live_server, page, archive):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     page.get_by_role("link", name="The 1994 ceasefire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The 1994 ceasefire")
 
@@ -23,11 +23,11 @@ def test_a_reader_goes_from_home_to_an_article_and_on_to_a_source(live_server, p
 
 
 def test_a_reader_searches_from_the_header(live_server, page, archive):
-    page.goto(live_server.url + "/timeline/")
+    page.goto(live_server.url + "/en/timeline/")
     page.get_by_role("searchbox", name="Search the archive").fill("lachin")
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(re.compile(r"/search/\?q=lachin"))
+    expect(page).to_have_url(re.compile(r"/en/search/\?q=lachin"))
     result = page.locator(".search-hit").first
     expect(result).to_contain_text("Blockade of the Lachin corridor")
     expect(result.locator("mark").first).to_have_text(re.compile("lachin", re.IGNORECASE))
@@ -36,7 +36,7 @@ def test_a_reader_searches_from_the_header(live_server, page, archive):
 def test_a_reader_filters_the_timeline_and_jumps_to_a_year_from_the_chart(
     live_server, page, archive
 ):
-    page.goto(live_server.url + "/timeline/")
+    page.goto(live_server.url + "/en/timeline/")
     expect(page.locator(".event")).to_have_count(3)
 
     page.get_by_label("Category").select_option("military")
@@ -47,7 +47,7 @@ def test_a_reader_filters_the_timeline_and_jumps_to_a_year_from_the_chart(
     expect(page.locator(".event")).to_contain_text("Capture of Shusha")
     expect(page.locator(".event [lang=hy]")).to_have_text("Շուշի")
 
-    page.goto(live_server.url + "/timeline/")
+    page.goto(live_server.url + "/en/timeline/")
     page.locator('svg a[href="#year-1994"]').click()
     expect(page).to_have_url(re.compile(r"#year-1994$"))
     expect(page.locator("#year-1994")).to_be_in_viewport()
@@ -74,7 +74,7 @@ def test_the_site_works_by_keyboard_with_a_skip_link_and_visible_focus(live_serv
     assert focused["inMain"]
     assert focused["outline"] != "none" and focused["width"] >= 2
 
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     for _ in range(3):
         page.keyboard.press("Tab")
     nav_focus = page.evaluate(

@@ -10,7 +10,7 @@ from .test_checks import WCAG_21_AA, describe
 pytestmark = pytest.mark.browser
 
 WIDTHS = [390, 1280]
-PATHS = ["/timeline/", "/timeline/?view=compact", "/faq/"]
+PATHS = ["/en/timeline/", "/en/timeline/?view=compact", "/en/faq/"]
 
 # Every element around the chart that scrolls (or hides) overflow, and the visible chart's box.
 CHART_LAYOUT = """() => {
@@ -54,7 +54,7 @@ def test_the_chart_fits_the_screen_and_the_pages_pass_axe_at_phone_and_desktop_w
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         page = context.new_page()
-        page.goto(live_server.url + "/timeline/")
+        page.goto(live_server.url + "/en/timeline/")
         layouts[width] = page.evaluate(CHART_LAYOUT)
         # Both colour schemes on the timeline (the chart's colours); light for the rest, which
         # test_checks also runs in dark.

@@ -92,7 +92,7 @@ def test_timelinejs_shows_the_exports_titles_and_summaries_as_written_and_runs_n
     plain = page.locator("[id='payload-3'] .tl-text-content")
     expect(plain).to_contain_text("A <-> B & C")
     expect(plain.get_by_role("link", name="Sources and details")).to_have_attribute(
-        "href", f"{page.url.split(PREFIX)[0]}/timeline/payload-3/"
+        "href", f"{page.url.split(PREFIX)[0]}/en/timeline/payload-3/"
     )
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.locator("img[src=x]").count() == 0

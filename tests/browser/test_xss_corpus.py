@@ -369,15 +369,15 @@ def first_of_each_channel(model, prefix, count):
 
 def reader_paths() -> dict[str, str]:
     paths = {
-        "home": "/",
-        "article list": "/articles/",
-        "faq": "/faq/",
-        "timeline": "/timeline/",
-        "source list": "/sources/",
-        "topic list": "/topics/",
-        "search for script": "/search/?q=script",
-        "search for img": "/search/?q=img+onerror",
-        "search for a payload": "/search/?q=" + "%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
+        "home": "/en/",
+        "article list": "/en/articles/",
+        "faq": "/en/faq/",
+        "timeline": "/en/timeline/",
+        "source list": "/en/sources/",
+        "topic list": "/en/topics/",
+        "search for script": "/en/search/?q=script",
+        "search for img": "/en/search/?q=img+onerror",
+        "search for a payload": "/en/search/?q=" + "%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
     }
     for n, item in enumerate(first_of_each_channel(Article, "xss-article", ARTICLES)):
         paths[f"article by {CHANNELS[n]}"] = item.get_absolute_url()

@@ -72,7 +72,7 @@ def test_the_api_keeps_an_expired_items_withdraw_time_when_it_is_edited(editor, 
 
     assert response.status_code == 200, response.json()
     assert response.json()["withdraw_at"] is not None and response.json()["is_published"] is False
-    assert client.get("/articles/old-news/").status_code == 404
+    assert client.get("/en/articles/old-news/").status_code == 404
 
 
 def test_the_admin_form_refuses_to_publish_with_a_past_withdraw_time(client, editor):
@@ -117,4 +117,4 @@ def test_an_import_of_an_expired_item_keeps_it_expired(client):
     imported = TimelineEntry.objects.get(slug="expired-entry")
     assert imported.status == Status.PUBLISHED and imported.withdraw_at is not None
     assert not imported.is_published
-    assert client.get("/timeline/expired-entry/").status_code == 404
+    assert client.get("/en/timeline/expired-entry/").status_code == 404

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles.models import Article
 from faq.models import FAQEntry
@@ -113,7 +114,8 @@ def test_the_loader_reports_each_kind_in_the_order_it_always_has():
     call_command("load_demo", stdout=out)
     names = re.findall(r"(?:: |, )([A-Za-z ]+?) \d+ new/changed of \d+", out.getvalue())
     assert names == [
-        "topics", "sources", "claims", "places", "articles", "FAQ entries", "timeline entries"
+        "topics", "sources", "claims", "places", "articles", "FAQ entries", "timeline entries",
+        "translations",
     ]  # fmt: skip
 
 
@@ -153,6 +155,6 @@ def test_the_demo_article_carries_its_own_publication_date_not_the_install_time(
     # (11 August 2025), so it never claims to predate what it reports.
     assert article.publish_at.isoformat() == "2025-08-12T09:00:00+00:00"
 
-    response = client.get("/articles/")
+    response = client.get(reverse("articles:list"))
     assert response.context["years"] == [2025]
-    assert client.get("/articles/", {"year": 2025}).context["articles"][0] == article
+    assert client.get(reverse("articles:list"), {"year": 2025}).context["articles"][0] == article

@@ -391,3 +391,21 @@ def test_the_translation_report_lists_what_translators_should_do(capsys):
     with pytest.raises(CommandError, match="1 translation"):
         call_command("translation_report", "--fail-on-outdated", "--language", "ru")
     assert status_of(article, made) == "outdated"
+
+
+def test_a_change_form_posted_without_the_translations_section_keeps_them(editor):
+    from tests.articles.test_admin_conflict import form_data, open_form
+
+    article = ArticleFactory()
+    made = published(article, "ru", RUSSIAN)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client = Client()
+    client.force_login(editor)
+    data = form_data(article, open_form(client, url), title="A new title")
+    assert not any(key.startswith("core-translation") for key in data)
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "A new title"
+    assert Translation.objects.get() == made
+    # And the translation now trails the original.
+    assert status_of(article, Translation.objects.get()) == "outdated"

@@ -1,4 +1,4 @@
-"""A page per FAQ entry: /faq/<slug>/, linked from the list (which keeps its anchors)."""
+"""A page per FAQ entry: /en/faq/<slug>/, linked from the list (which keeps its anchors)."""
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,7 @@ def test_an_entry_has_a_page_with_its_answer_sources_and_breadcrumbs(client):
         answer="A ceasefire agreement.[^1] Signed in May 1994.[^1]",
     )  # fmt: skip
 
-    response = client.get("/faq/bishkek/")
+    response = client.get("/en/faq/bishkek/")
 
     assert response.status_code == 200
     html = response.text
@@ -41,7 +41,7 @@ def test_the_page_lists_only_published_related_articles(client):
         ArticleFactory(title="Draft article", status=Publishable.Status.DRAFT),
     )
 
-    html = client.get("/faq/q/").text
+    html = client.get("/en/faq/q/").text
 
     assert "Published article" in html
     assert "Draft article" not in html
@@ -53,18 +53,18 @@ def test_the_list_keeps_its_anchors_and_links_each_question_to_its_page(client):
     html = client.get(reverse("faq:index")).text
 
     assert '<article class="faq-entry" id="who"' in html
-    assert '<a href="/faq/who/">Who?</a>' in html
+    assert '<a href="/en/faq/who/">Who?</a>' in html
     assert 'href="#who"' in html
 
 
 def test_drafts_are_404_for_readers_and_a_never_cached_preview_for_editors(client, editor):
     FAQEntryFactory(question="Draft?", slug="draft", status=Publishable.Status.DRAFT)
 
-    assert client.get("/faq/draft/").status_code == 404
-    assert client.get("/faq/no-such-question/").status_code == 404
+    assert client.get("/en/faq/draft/").status_code == 404
+    assert client.get("/en/faq/no-such-question/").status_code == 404
 
     client.force_login(editor)
-    staff = client.get("/faq/draft/")
+    staff = client.get("/en/faq/draft/")
     assert staff.status_code == 200
     assert "Draft preview" in staff.text
     assert "no-cache" in staff["Cache-Control"]
@@ -76,5 +76,5 @@ def test_published_entries_are_in_the_sitemap_at_their_own_page(client):
 
     xml = client.get("/sitemap.xml").text
 
-    assert "http://testserver/faq/listed/" in xml
+    assert "http://testserver/en/faq/listed/" in xml
     assert "/faq/hidden/" not in xml

@@ -36,7 +36,7 @@ PAGE_TARGET = 5.0  # pages and API: an answer within this (a 503 while the datab
 HEALTH_TARGET = 2.0  # /healthz: an answer within this
 RECOVERY_TARGET = 15.0  # back to 200 after the service returns, with no restart
 
-PAGES = ["/", "/articles/", "/timeline/", "/api/v1/articles/", "/api/v1/timeline/"]
+PAGES = ["/en/", "/en/articles/", "/en/timeline/", "/api/v1/articles/", "/api/v1/timeline/"]
 
 
 def pg_bin() -> Path:

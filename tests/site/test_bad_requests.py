@@ -11,7 +11,9 @@ from tests.api.conftest import token_client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/healthz", "/", "/articles/", "/no-such-page/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "url", ["/healthz", "/en/", "/en/articles/", "/no-such-page/", "/admin/login/"]
+)
 def test_a_host_not_in_allowed_hosts_is_a_400_page(client, url):
     client.raise_request_exception = False
 

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from articles.models import Correction
@@ -77,7 +78,9 @@ class Record:
     state: str  # the state of the item it belongs to
     token: str  # its name; the slug is the same in lower case
     obj: object = None
-    # Besides the token, what shows the record where its name does not (a sitemap lists URLs).
+    # Besides the token, what shows the record where its name does not (a sitemap lists URLs):
+    # its page's path without the language prefix, which is part of that page's URL in every
+    # language (/en/topics/x/, /hy/topics/x/, ...), so a leak in any language shows.
     path: str = ""
 
     def shown_in(self, body: str) -> bool:
@@ -170,7 +173,15 @@ def build_world() -> World:
 
 def item_path(kind, item) -> str:
     # An FAQ entry's get_absolute_url() is its anchor on the list; its own page is in the sitemap.
-    return reverse("faq:detail", args=[item.slug]) if kind == "faq" else item.get_absolute_url()
+    path = reverse("faq:detail", args=[item.slug]) if kind == "faq" else item.get_absolute_url()
+    return without_language(path)
+
+
+def without_language(path: str) -> str:
+    """/en/articles/x/ -> /articles/x/: a record's path as part of its URL in every language."""
+    prefix = f"/{translation.get_language()}/"
+    assert path.startswith(prefix), path
+    return path[len(prefix) - 1 :]
 
 
 @dataclass
@@ -252,6 +263,9 @@ NO_CONTENT = [
 # Share images draw titles as pixels, which the checks here cannot read: that a hidden item's
 # image is a 404 is tested in tests/site/test_share_images.py.
 TESTED_ELSEWHERE = {"share-image", "share-site"}
+# The language switcher (/language/<code>/?next=<page>) answers a redirect to the same page in
+# that language and nothing else: check_moment asks it for every language.
+REDIRECTS = {"switch-language"}
 
 
 def pattern_names(resolver=None, namespace="") -> set[str]:
@@ -269,7 +283,7 @@ def pattern_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_pattern_is_a_channel_here():
     covered = {c.name for c in LISTS} | {c.name for c in DETAILS} | set(NO_CONTENT)
-    covered |= TESTED_ELSEWHERE
+    covered |= TESTED_ELSEWHERE | REDIRECTS
 
     assert pattern_names() - covered == set()
 
@@ -309,6 +323,16 @@ def check_moment(client, world, moment, who) -> list[str]:
                     faults.append(
                         f"{who} {moment:%H:%M} {url}{where}: misses {record.type} {record.token}"
                     )
+
+    # A client of its own: the switch remembers the language in a cookie, which the others'
+    # requests must not carry.
+    switcher = APIClient()
+    for code, _name in settings.LANGUAGES:
+        url = reverse("switch-language", kwargs={"code": code})
+        response = switcher.get(url, {"next": reverse("articles:list")})
+        if response.status_code != 302:
+            faults.append(f"{who} {moment:%H:%M} {url}: answered {response.status_code}")
+        leaks(url, response.content.decode() + response["Location"])
 
     for channel in DETAILS:
         for record in world.of(channel.type):

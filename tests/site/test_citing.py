@@ -167,7 +167,7 @@ def test_the_article_page_cites_itself_with_its_byline_dates_and_permanent_link(
     assert "Last modified May 3, 2026." in html
     assert "|title=Talks {{!}} resumed |author=Jane Doe |" in html
     # The permanent link is the page's address without its query string.
-    assert "from http://testserver/articles/talks/</textarea>" in html
+    assert "from http://testserver/en/articles/talks/</textarea>" in html
     assert "utm_source" not in html.split('<details class="cite-box"')[1]
 
 
@@ -196,7 +196,7 @@ def test_share_links_are_plain_links_with_names_and_the_permanent_link_in_view(c
         )
     ]
 
-    permalink = "http%3A%2F%2Ftestserver%2Ftimeline%2Fshusha%2F"
+    permalink = "http%3A%2F%2Ftestserver%2Fen%2Ftimeline%2Fshusha%2F"
     assert f'href="https://www.facebook.com/sharer/sharer.php?u={permalink}"' in share
     assert (
         f"https://twitter.com/intent/tweet?url={permalink}&amp;text=Fall%20of%20Shusha%20%26%20after"
@@ -208,8 +208,8 @@ def test_share_links_are_plain_links_with_names_and_the_permanent_link_in_view(c
     assert share.count('rel="noopener noreferrer"') == 4
     assert 'Facebook<span class="visually-hidden">: share this page</span>' in share
     assert (
-        'Permanent link: <a href="http://testserver/timeline/shusha/">http://testserver/timeline/shusha/</a>'
-        in share
+        'Permanent link: <a href="http://testserver/en/timeline/shusha/">'
+        "http://testserver/en/timeline/shusha/</a>" in share
     )
     assert "<script" not in share
 

@@ -76,7 +76,7 @@ def test_with_redis_down_the_cache_is_left_alone_for_a_while_after_a_failure(cli
 
 def test_with_redis_down_pages_still_answer(client, article):
     with override_settings(CACHES=dead_redis()):
-        assert client.get("/").status_code == 200
+        assert client.get("/en/").status_code == 200
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -114,7 +114,9 @@ def database_down():
     return mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=refused)
 
 
-@pytest.mark.parametrize("path", ["/", "/articles/", "/timeline/", "/search/?q=ceasefire"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/en/articles/", "/en/timeline/", "/en/search/?q=ceasefire"]
+)
 def test_with_the_database_down_pages_answer_a_friendly_503(client, path):
     with database_down():
         response = client.get(path)
@@ -149,7 +151,7 @@ def test_a_database_error_outside_any_view_is_a_503_too(client):
             faults.DatabaseUnavailableMiddleware, "process_exception", return_value=None
         ),
     ):
-        response = client.get("/articles/")
+        response = client.get("/en/articles/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == str(faults.RETRY_AFTER)
@@ -158,7 +160,7 @@ def test_a_database_error_outside_any_view_is_a_503_too(client):
 def test_other_errors_stay_500(client):
     client = Client(raise_request_exception=False)
     with mock.patch("karabakh_site.views.Article.objects.published", side_effect=RuntimeError):
-        response = client.get("/")
+        response = client.get("/en/")
     assert response.status_code == 500
 
 

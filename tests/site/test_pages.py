@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -54,7 +55,7 @@ def test_the_home_page_shows_latest_articles_key_events_and_questions(client, ar
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
-    for text in ("Home article", "Key event", "Home question?", 'action="/search/"'):
+    for text in ("Home article", "Key event", "Home question?", 'action="/en/search/"'):
         assert text in response.text
     assert "Draft on home" not in response.text
 
@@ -62,10 +63,10 @@ def test_the_home_page_shows_latest_articles_key_events_and_questions(client, ar
 def test_every_page_has_a_lang_skip_link_canonical_and_feed_links(client, archive):
     for url in page_urls(archive):
         html = client.get(url).text
-        assert '<html lang="en">' in html, url
+        assert '<html lang="en" dir="ltr">' in html, url
         assert '<a class="skip-link" href="#main">' in html, url
         assert '<main id="main"' in html, url
-        assert '<link rel="canonical" href="http://testserver/' in html, url
+        assert '<link rel="canonical" href="http://testserver/en/' in html, url
         assert '<meta property="og:title"' in html, url
         for feed in ("feed-rss", "feed-atom"):
             assert f'href="{reverse("articles:" + feed)}"' in html, url
@@ -89,7 +90,7 @@ def test_the_canonical_url_drops_filters_but_keeps_the_page(client):
 
     html = client.get(reverse("articles:list"), {"page": 2, "utm_source": "x"}).text
 
-    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
+    assert '<link rel="canonical" href="http://testserver/en/articles/?page=2">' in html
 
 
 def test_robots_txt_names_the_sitemap_and_not_the_admin(client):
@@ -99,6 +100,10 @@ def test_robots_txt_names_the_sitemap_and_not_the_admin(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.text
     assert "Disallow: /search/" in response.text
+    # Search results live under each language's prefix (/en/search/, /hy/search/, ...): a
+    # Disallow for the bare /search/ alone would let crawlers into every one of them.
+    for code, _name in settings.LANGUAGES:
+        assert f"Disallow: /{code}/search/" in response.text, code
     # robots.txt is public: naming the admin's address would hand it to every scanner.
     assert reverse("admin:index") not in response.text
     assert "admin" not in response.text.lower()
@@ -117,12 +122,12 @@ def test_the_sitemap_lists_published_pages_with_lastmod_and_nothing_else(client,
         url.find("s:loc", ns).text: url.find("s:lastmod", ns) for url in root.findall("s:url", ns)
     }
     for path in (
-        "/",
+        "/en/",
         archive["article"].get_absolute_url(),
         archive["event"].get_absolute_url(),
         archive["article"].citations.get().source.get_absolute_url(),
         archive["topic"].get_absolute_url(),
-        "/faq/",
+        "/en/faq/",
     ):
         assert f"http://testserver{path}" in entries, path
     assert entries[f"http://testserver{archive['article'].get_absolute_url()}"] is not None
@@ -188,9 +193,10 @@ def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
         article.claims.add(ClaimFactory())
         TimelineEntryFactory()
         FAQEntryFactory()
-    # A lastmod per section model (3), a count and a page per item sitemap (articles, timeline,
-    # FAQ, sources, topics, claims: 6 x 2), and the places sitemap's newest event and places (2).
-    with django_assert_num_queries(17):
+    # A lastmod per section model (3), one list per item sitemap (articles, timeline, FAQ,
+    # sources, topics, claims: 6; each listed once per language, from the same list), and the
+    # places sitemap's newest event and places (2).
+    with django_assert_num_queries(11):
         assert client.get("/sitemap.xml").status_code == 200
 
 
@@ -216,7 +222,7 @@ def test_the_health_check_answers_head_requests_for_load_balancers(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/articles/", "/api/v1/articles/", "/sitemap.xml"])
+@pytest.mark.parametrize("path", ["/en/", "/en/articles/", "/api/v1/articles/", "/sitemap.xml"])
 def test_pages_feeds_and_the_api_say_the_language_they_are_in(client, path):
     # Content-Language: what a reader's browser, a crawler or an API client is given (issue
     # "Four languages" adds the others).

@@ -46,7 +46,7 @@ def scripts(html: str) -> list[dict]:
 def pages(db, superuser):
     article = ArticleFactory(slug="shusha")
     return {
-        "home": "/",
+        "home": "/en/",
         "article": article.get_absolute_url(),
         "admin login": reverse("admin:login"),
         "api docs": reverse("api:docs"),
@@ -117,7 +117,7 @@ def test_an_inline_script_with_the_request_nonce_is_allowed_by_that_responses_he
 
 
 def test_the_permissions_policy_denies_devices_and_sensors(client, db):
-    header = client.get("/")["Permissions-Policy"]
+    header = client.get("/en/")["Permissions-Policy"]
     features = dict(item.strip().split("=") for item in header.split(","))
 
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):

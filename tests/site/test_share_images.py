@@ -53,23 +53,23 @@ def test_every_page_kind_has_a_share_image_that_is_a_png(client):
     article = ArticleFactory()
     faq = FAQEntryFactory()
     pages = [
-        "/",
-        "/articles/",
-        "/timeline/",
-        "/timeline/map/",
+        "/en/",
+        "/en/articles/",
+        "/en/timeline/",
+        "/en/timeline/map/",
         article.get_absolute_url(),
         entry.get_absolute_url(),
         faq.get_absolute_url(),
-        "/timeline/places/shusha/",
-        "/topics/war/",
+        "/en/timeline/places/shusha/",
+        "/en/topics/war/",
     ]
     images = {page: og_image(client, page) for page in pages}
     for image in images.values():
         png(client.get(image))
-    assert images["/"] == images["/articles/"]  # list pages share the site's card
+    assert images["/en/"] == images["/en/articles/"]  # list pages share the site's card
     assert images[entry.get_absolute_url()].startswith(f"/share/timeline/{entry.slug}/")
     assert images[article.get_absolute_url()].startswith(f"/share/article/{article.slug}/")
-    assert images["/timeline/places/shusha/"].startswith("/share/place/shusha/")
+    assert images["/en/timeline/places/shusha/"].startswith("/share/place/shusha/")
 
 
 def test_an_event_card_shows_its_date_and_the_map_of_its_place():

@@ -110,7 +110,7 @@ def test_an_articles_json_ld_and_share_card_carry_its_title_and_standfirst_as_wr
 def test_the_article_list_names_each_article_as_written(client, text):
     ArticleFactory(title=text)
 
-    page = head(client, "/articles/")
+    page = head(client, "/en/articles/")
 
     names = [item["name"] for item in page.structured_data()["ItemList"]["itemListElement"]]
     assert names == [text]
@@ -126,7 +126,7 @@ def test_an_events_json_ld_carries_its_title_and_the_text_of_its_summary(client,
     assert event["name"] == text
     assert event["description"] == str(Text(entry.summary_html))
     assert page.meta["og:title"] == text
-    listed = head(client, "/timeline/").structured_data()["ItemList"]["itemListElement"]
+    listed = head(client, "/en/timeline/").structured_data()["ItemList"]["itemListElement"]
     assert listed[0]["item"]["name"] == text
     assert listed[0]["item"]["description"] == str(Text(entry.summary_html))
 
@@ -145,7 +145,7 @@ def test_an_events_share_card_describes_it_with_the_text_of_its_summary(client, 
 def test_the_faq_pages_json_ld_carries_questions_as_written_and_answers_as_text(client, text):
     entry = FAQEntryFactory(question=text, answer=f"{text}[^1]")
 
-    page = head(client, "/faq/")
+    page = head(client, "/en/faq/")
 
     (question,) = page.structured_data()["FAQPage"]["mainEntity"]
     assert question["name"] == text

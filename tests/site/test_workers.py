@@ -31,7 +31,7 @@ from django.utils.http import http_date, parse_http_date
 ROOT = Path(settings.BASE_DIR)
 WORKERS = 2
 RATE = 10  # anonymous API requests per minute
-ARTICLES, TIMELINE, API = "/articles/", "/timeline/", "/api/v1/articles/"
+ARTICLES, TIMELINE, API = "/en/articles/", "/en/timeline/", "/api/v1/articles/"
 
 
 def serve_environment() -> dict[str, str]:
@@ -197,7 +197,7 @@ def lists(site, article, event, times=4):
     for response in pages + api + timeline:
         assert response.status_code == 200
     shown = {
-        ARTICLES: {f'href="/articles/{article}/"' in r.text for r in pages},
+        ARTICLES: {f'href="/en/articles/{article}/"' in r.text for r in pages},
         API: {article in [item["slug"] for item in r.json()["results"]] for r in api},
         TIMELINE: {f'id="{event}"' in r.text for r in timeline},
     }

@@ -29,7 +29,7 @@ def test_the_timeline_feeds_list_published_entries_with_their_dates(client, name
     assert not feed.bozo
     assert [item.title for item in feed.entries] == ["May 1994: Ceasefire"]
     assert feed.entries[0].link == f"http://testserver{entry.get_absolute_url()}"
-    assert feed.feed.link == "http://testserver/timeline/"
+    assert feed.feed.link == "http://testserver/en/timeline/"
 
 
 @pytest.mark.parametrize("items", [1, 25])

@@ -54,7 +54,7 @@ def test_a_place_page_shows_its_names_its_map_and_its_published_events(client):
     assert response.status_code == 200
     assert '<dd lang="hy">Շուշի</dd>' in html and '<dd lang="az">Şuşa</dd>' in html
     assert 'role="group" aria-labelledby="region-map-title"' in html
-    assert 'class="map-place map-place--here" href="/timeline/places/shusha/"' in html
+    assert 'class="map-place map-place--here" href="/en/timeline/places/shusha/"' in html
     assert 'aria-label="Shusha / Shushi"' in html
     assert "Shusha captured" in html
     assert "Secret draft" not in html
@@ -80,9 +80,9 @@ def test_the_events_map_links_every_mapped_place_and_lists_the_others(client):
     )
     html = client.get(reverse("timeline:map")).text
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert 'href="/timeline/places/shusha/"' in svg
+    assert 'href="/en/timeline/places/shusha/"' in svg
     assert "helsinki" not in svg
-    assert 'href="/timeline/places/helsinki/"' in html  # listed under "Elsewhere"
+    assert 'href="/en/timeline/places/helsinki/"' in html  # listed under "Elsewhere"
     assert 'id="map-elsewhere-heading"' in html
 
 
@@ -97,9 +97,9 @@ def test_places_and_the_map_are_in_the_sitemap(client):
     TimelineEntryFactory(place=shusha())
     TimelineEntryFactory(place=PlaceFactory(slug="draft-only"), status=Publishable.Status.DRAFT)
     xml = client.get(reverse("sitemap")).text
-    assert "/timeline/places/shusha/</loc>" in xml
-    assert "/timeline/places/</loc>" in xml
-    assert "/timeline/map/</loc>" in xml
+    assert "/en/timeline/places/shusha/</loc>" in xml
+    assert "/en/timeline/places/</loc>" in xml
+    assert "/en/timeline/map/</loc>" in xml
     assert "draft-only" not in xml
 
 

@@ -215,7 +215,7 @@ def test_the_400_page_names_the_field_by_its_label_and_offers_a_way_back(client)
 
     assert response.status_code == 400
     assert "<strong>From (date_after)</strong>: Enter a valid date." in response.text
-    assert 'href="/timeline/"' in response.text
+    assert 'href="/en/timeline/"' in response.text
 
 
 def test_a_long_timeline_is_paged_and_each_bar_links_to_the_page_its_year_starts_on(

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import claims
 from ..models import Claim, Position, Source
@@ -17,7 +19,7 @@ class PositionForm(forms.ModelForm):
     sources = forms.ModelMultipleChoiceField(
         queryset=Source.objects.all(),
         required=False,  # required with its own message, in clean()
-        help_text="The documents where the holder says this: at least one.",
+        help_text=_("The documents where the holder says this: at least one."),
     )
 
     class Meta:
@@ -36,7 +38,7 @@ class PositionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.cleaned_data.get("DELETE") and not cleaned.get("sources"):
-            self.add_error("sources", claims.POSITION_NEEDS_SOURCE)
+            self.add_error("sources", gettext(claims.POSITION_NEEDS_SOURCE))
         return cleaned
 
 
@@ -49,7 +51,7 @@ class PositionFormSet(BaseInlineFormSet):
             if not form.cleaned_data.get("DELETE")
         ]  # fmt: skip
         if not kept:
-            raise forms.ValidationError(claims.CLAIM_NEEDS_POSITION)
+            raise forms.ValidationError(gettext(claims.CLAIM_NEEDS_POSITION))
 
 
 class PositionInline(admin.StackedInline):
@@ -83,7 +85,7 @@ class ClaimAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(position_count=Count("positions"))
 
-    @admin.display(description="positions", ordering="position_count")
+    @admin.display(description=_("positions"), ordering="position_count")
     def position_count(self, obj):
         return obj.position_count
 

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import evidence
 from ..kinds import content_kinds
@@ -24,7 +26,7 @@ class PerspectiveAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_count=Count("sources"))
 
-    @admin.display(description="sources", ordering="source_count")
+    @admin.display(description=_("sources"), ordering="source_count")
     def source_count(self, obj):
         return obj.source_count
 
@@ -51,7 +53,7 @@ def one_sided_report(admin_site, request):
         raise PermissionDenied
     context = {
         **admin_site.each_context(request),
-        "title": "Items resting on one side's sources alone",
+        "title": gettext("Items resting on one side's sources alone"),
         "sections": sections,
     }
     return TemplateResponse(request, "admin/editorial/one_sided.html", context)

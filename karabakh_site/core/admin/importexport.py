@@ -16,6 +16,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import importexport
 from ..permissions import may_publish
@@ -54,7 +56,8 @@ class ImportExportMixin:
         file_format = request.GET.get("format", "csv")
         if file_format not in importexport.FORMATS:
             return HttpResponse(
-                f"Unknown format {file_format!r}; use csv or json.",
+                gettext("Unknown format %(format)s; use csv or json.")
+                % {"format": repr(file_format)},
                 status=400,
                 content_type="text/plain",
             )
@@ -72,7 +75,7 @@ class ImportExportMixin:
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import {self.opts.verbose_name_plural}",
+            "title": gettext("Import %(kinds)s") % {"kinds": self.opts.verbose_name_plural},
             "opts": self.opts,
             "form": ImportForm() if confirm else form,
             "kind": self.import_kind,
@@ -108,7 +111,7 @@ class ImportExportMixin:
         token = request.POST.get("token", "")
         pending = pending_imports.take(request, self.import_kind, token)
         if pending is None:
-            context["import_error"] = (
+            context["import_error"] = gettext(
                 "This preview has expired or was already imported: upload the file again."
             )
             return TemplateResponse(request, "admin/editorial/import.html", context, status=400)
@@ -122,7 +125,7 @@ class ImportExportMixin:
         if moved:
             report = self._run_import(request, pending["text"], pending["format"], dry_run=True)
             context["report"] = report
-            context["import_error"] = (
+            context["import_error"] = gettext(
                 "The records changed since your preview, so nothing was imported. "
                 "Here is the preview of the file against them now."
             )
@@ -138,7 +141,11 @@ class ImportExportMixin:
         if not report.ok:
             context["report"] = report
             return TemplateResponse(request, "admin/editorial/import.html", context)
-        self.message_user(request, f"Imported {report.summary()}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Imported %(summary)s.") % {"summary": report.summary()},
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:" + url_name(self.opts, "changelist")))
 
 
@@ -189,10 +196,10 @@ def normalise_line_endings(text: str) -> str:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="A CSV or JSON file exported from here.")
+    file = forms.FileField(required=False, help_text=_("A CSV or JSON file exported from here."))
     file_format = forms.ChoiceField(
-        label="format",
-        choices=[("", "From the file name")] + [(f, f.upper()) for f in importexport.FORMATS],
+        label=_("format"),
+        choices=[("", _("From the file name"))] + [(f, f.upper()) for f in importexport.FORMATS],
         required=False,
     )
 
@@ -201,16 +208,16 @@ class ImportForm(forms.Form):
         upload = cleaned.get("file")
         file_format = cleaned.get("file_format") or ""
         if upload is None:
-            raise ValidationError("Choose a file to import.")
+            raise ValidationError(gettext("Choose a file to import."))
         try:
             cleaned["text"] = normalise_line_endings(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text.") from None
+            raise ValidationError(gettext("The file is not UTF-8 text.")) from None
         if not file_format:
             file_format = upload.name.rsplit(".", 1)[-1].lower()
         if not cleaned["text"]:
-            raise ValidationError("The file is empty.")
+            raise ValidationError(gettext("The file is empty."))
         if file_format not in importexport.FORMATS:
-            raise ValidationError("Say whether the file is CSV or JSON.")
+            raise ValidationError(gettext("Say whether the file is CSV or JSON."))
         cleaned["file_format"] = file_format
         return cleaned

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import claims, services
 from ..models import Publishable
@@ -92,10 +94,10 @@ class CitationInline(admin.TabularInline):
     class Media:
         js = ["admin/editorial/citation_order.js"]
 
-    @admin.display(description="Marker")
+    @admin.display(description=_("Marker"))
     def marker(self, citation):
         number = getattr(citation, "shown_number", None)
-        return f"[^{number}]" if number else "new: next number"
+        return f"[^{number}]" if number else gettext("new: next number")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -109,11 +111,11 @@ class CitationInline(admin.TabularInline):
 
 
 class PublishedListFilter(admin.SimpleListFilter):
-    title = "visible to readers"
+    title = _("visible to readers")
     parameter_name = "live"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("scheduled", "Scheduled"), ("no", "No")]
+        return [("yes", gettext("Yes")), ("scheduled", gettext("Scheduled")), ("no", gettext("No"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -141,11 +143,11 @@ class PublishableAdmin(TranslatedAdminMixin, RecoveryMixin, WorkflowMixin, Edito
     save_on_top = True
 
     publishing_fieldset = (
-        "Publishing",
+        _("Publishing"),
         {"fields": ["status", "schedule_state", "review_comment", "publish_at", "withdraw_at"]},
     )
     record_fieldset = (
-        "Record",
+        _("Record"),
         {
             "classes": ["collapse"],
             "fields": ["created_at", "created_by", "updated_at", "updated_by"],
@@ -155,7 +157,7 @@ class PublishableAdmin(TranslatedAdminMixin, RecoveryMixin, WorkflowMixin, Edito
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="sources", ordering="citation_count")
+    @admin.display(description=_("sources"), ordering="citation_count")
     def citation_count(self, obj):
         return obj.citation_count
 
@@ -190,10 +192,11 @@ class PublishableAdmin(TranslatedAdminMixin, RecoveryMixin, WorkflowMixin, Edito
         if refused:
             self.message_user(
                 request,
-                "Not deleted: "
-                + ", ".join(f"“{obj}”" for obj in refused)
-                + ". An item that has been public is part of the record: withdraw it instead; "
-                "contributors delete only their own drafts.",
+                gettext(
+                    "Not deleted: %(items)s. An item that has been public is part of the record: "
+                    "withdraw it instead; contributors delete only their own drafts."
+                )
+                % {"items": ", ".join(f"“{obj}”" for obj in refused)},
                 messages.ERROR,
             )
             queryset = queryset.exclude(pk__in=[obj.pk for obj in refused])

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import source_health
 from ..models import Source, Topic
@@ -61,11 +63,11 @@ class TopicAdmin(TranslatedAdminMixin, admin.ModelAdmin):
 
 
 class ArchivedListFilter(admin.SimpleListFilter):
-    title = "archived copy"
+    title = _("archived copy")
     parameter_name = "archived"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has an archived copy"), ("no", "No archived copy")]
+        return [("yes", gettext("Has an archived copy")), ("no", gettext("No archived copy"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -78,14 +80,14 @@ class ArchivedListFilter(admin.SimpleListFilter):
 class HealthListFilter(admin.SimpleListFilter):
     """Dead links, split by whether readers can still follow an archived copy (see check_sources)."""
 
-    title = "link health"
+    title = _("link health")
     parameter_name = "health"
 
     def lookups(self, request, model_admin):
         return [
-            ("dead-archived", "Dead, archived copy kept"),
-            ("dead-lost", "Dead, no archived copy"),
-            ("unchecked", "Never checked"),
+            ("dead-archived", gettext("Dead, archived copy kept")),
+            ("dead-lost", gettext("Dead, no archived copy")),
+            ("unchecked", gettext("Never checked")),
         ]
 
     def queryset(self, request, queryset):
@@ -148,7 +150,7 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
             },
         ),  # fmt: skip
         (
-            "Archive and health",
+            _("Archive and health"),
             {
                 "fields": [
                     "archived_url",
@@ -162,14 +164,19 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
         (None, {"fields": ["notes", "internal_notes", "cited_by", "created_at", "updated_at"]}),
     ]
 
-    @admin.action(description="Check the links of the selected sources now", permissions=["change"])
+    @admin.action(
+        description=_("Check the links of the selected sources now"), permissions=["change"]
+    )
     def check_links(self, request, queryset):
         sources = list(queryset.order_by("id")[: self.check_links_limit + 1])
         if len(sources) > self.check_links_limit:
             self.message_user(
                 request,
-                f"Select at most {self.check_links_limit} sources, or run "
-                "manage.py check_sources to check them all.",
+                gettext(
+                    "Select at most %(limit)s sources, or run "
+                    "manage.py check_sources to check them all."
+                )
+                % {"limit": self.check_links_limit},
                 messages.ERROR,
             )
             return
@@ -179,8 +186,10 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
         if source_health.network_looks_down(results):
             self.message_user(
                 request,
-                "No server answered: the network looks down from the server. Nothing was "
-                "recorded; try again later.",
+                gettext(
+                    "No server answered: the network looks down from the server. Nothing was "
+                    "recorded; try again later."
+                ),
                 messages.ERROR,
             )
             return
@@ -191,29 +200,40 @@ class SourceAdmin(SharedRecordAdminMixin, ImportExportMixin, EditorialAdmin):
         dead = by_status.get(Source.UrlStatus.DEAD, [])
         self.message_user(
             request,
-            f"Checked {len(results)}: {len(by_status.get(Source.UrlStatus.LIVE, []))} live, "
-            f"{len(dead)} dead, {len(by_status.get(Source.UrlStatus.UNKNOWN, []))} not decided, "
-            f"{len(by_status.get('', []))} not checked (not http or https).",
+            gettext(
+                "Checked %(checked)s: %(live)s live, %(dead)s dead, %(undecided)s not decided, "
+                "%(skipped)s not checked (not http or https)."
+            )
+            % {
+                "checked": len(results),
+                "live": len(by_status.get(Source.UrlStatus.LIVE, [])),
+                "dead": len(dead),
+                "undecided": len(by_status.get(Source.UrlStatus.UNKNOWN, [])),
+                "skipped": len(by_status.get("", [])),
+            },
             messages.WARNING if dead else messages.SUCCESS,
         )
         archived = {source.pk: source.archived_url for source in sources}
         for result in dead:
-            copy = archived[result.source_id] or "no archived copy"
-            self.message_user(
-                request, f"Dead: {result.url} ({result.detail}); {copy}.", messages.WARNING
-            )
+            copy = archived[result.source_id] or gettext("no archived copy")
+            dead_link = gettext("Dead: %(url)s (%(detail)s); %(copy)s.") % {
+                "url": result.url,
+                "detail": result.detail,
+                "copy": copy,
+            }
+            self.message_user(request, dead_link, messages.WARNING)
 
-    @admin.display(description="archived", boolean=True)
+    @admin.display(description=_("archived"), boolean=True)
     def has_archive(self, obj):
         return bool(obj.archived_url)
 
-    @admin.display(description="cited by")
+    @admin.display(description=_("cited by"))
     def cited_by(self, obj):
         if obj.pk is None:
             return "—"
         items = obj.citing_items()
         if not items:
-            return "Not cited yet."
+            return gettext("Not cited yet.")
         rows = []
         for item in items:
             meta = item._meta

@@ -14,12 +14,14 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 
 from .. import history, services
 from ..models import Publishable, Source
 from ..record import DELETED_WITH_ITEM
 from .helpers import url_name
 
+# The version's change reason, stored in its history: not translated.
 RECOVERED = "Recovered after deletion"
 # Citations deleted before deletions marked theirs (DELETED_WITH_ITEM) went within this long of
 # their item, in the same transaction.
@@ -91,13 +93,18 @@ def recover(record, *, by=None):
     or id has been taken since."""
     model = record.instance_type
     if model._base_manager.filter(pk=record.id).exists():
-        raise ValidationError(f"“{record.instance}” exists already; nothing to recover.")
+        raise ValidationError(
+            gettext("“%(item)s” exists already; nothing to recover.") % {"item": record.instance}
+        )
     item = record.instance
     slug = getattr(item, "slug", None)
     if slug and model._base_manager.filter(slug=slug).exists():
         raise ValidationError(
-            f"Another {model._meta.verbose_name} now has the slug “{slug}”: change that one's "
-            "slug first, then recover this one."
+            gettext(
+                "Another %(kind)s now has the slug “%(slug)s”: change that one's "
+                "slug first, then recover this one."
+            )
+            % {"kind": model._meta.verbose_name, "slug": slug}
         )
     item.status = Publishable.Status.DRAFT
     item.publish_at = None
@@ -161,7 +168,8 @@ class RecoveryMixin:
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Recover deleted {self.opts.verbose_name_plural}",
+            "title": gettext("Recover deleted %(kinds)s")
+            % {"kinds": self.opts.verbose_name_plural},
             "opts": self.opts,
             "records": deleted_records(self.model)[:200],
             "changelist_url": reverse("admin:" + url_name(self.opts, "changelist")),
@@ -177,14 +185,22 @@ class RecoveryMixin:
         try:
             item = recover(record, by=request.user)
         except ValidationError as error:
-            self.message_user(request, f"Not recovered: {' '.join(error.messages)}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not recovered: %(reason)s") % {"reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(reverse("admin:" + url_name(self.opts, "recover_deleted")))
-        self.message_user(
-            request,
-            f"Recovered “{item}” as a draft, with {item.citations.count()} citation(s); its "
-            "history before the deletion is kept.",
-            messages.SUCCESS,
+        count = item.citations.count()
+        # The English says "citation(s)" for any number; the plural forms are for other languages.
+        recovered = ngettext(
+            "Recovered “%(item)s” as a draft, with %(count)s citation(s); its history before the "
+            "deletion is kept.",
+            "Recovered “%(item)s” as a draft, with %(count)s citation(s); its history before the "
+            "deletion is kept.",
+            count,
         )
+        self.message_user(request, recovered % {"item": item, "count": count}, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:" + url_name(self.opts, "change"), args=[item.pk])
         )

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..tokens import ApiToken
 
@@ -70,7 +72,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         add_never_cache_headers(response)
         return response
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
+        # The English says "token(s)" for any number; the plural forms are for other languages.
+        revoked = ngettext("%(count)s token(s) revoked.", "%(count)s token(s) revoked.", count)
+        self.message_user(request, revoked % {"count": count}, messages.SUCCESS)

@@ -2,14 +2,31 @@
 (missing, draft, outdated, up to date) and what changed in the original since it was made; a
 list of every translation, filtered to the outdated ones, as the editors' report."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Translation
 from ..translations import TRANSLATION_LANGUAGES, changes_since, status_of
 
 PUBLISH_PERMISSION = "core.publish_translation"
+
+# What the admin calls each of status_of()'s states (which code compares as they are).
+STATE_LABELS = {
+    "missing": pgettext_lazy("translation state", "missing"),
+    "draft": pgettext_lazy("translation state", "draft"),
+    "outdated": pgettext_lazy("translation state", "outdated"),
+    "up to date": pgettext_lazy("translation state", "up to date"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
 
 
 def render_changes(item, translation) -> str:
@@ -39,7 +56,35 @@ def render_changes(item, translation) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+class TranslationForm(forms.ModelForm):
+    def _post_clean(self):
+        # A translation left as it was is not checked against the original being edited: the
+        # original's editor is never blocked by a translation (it becomes outdated instead, and
+        # its markers follow the citations: core.translations.follow_citations).
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
+
 class TranslationFormSet(BaseGenericInlineFormSet):
+    @cached_property
+    def management_form(self):
+        # A change form posted without the translations section (a script, a form rendered
+        # before translations existed) leaves the translations as they are, rather than failing
+        # the whole save: no forms, so nothing is added, changed or deleted.
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            form = ManagementForm(
+                {
+                    f"{self.prefix}-{TOTAL_FORM_COUNT}": "0",
+                    f"{self.prefix}-{INITIAL_FORM_COUNT}": "0",
+                },
+                auto_id=self.auto_id,
+                prefix=self.prefix,
+            )
+            form.full_clean()
+            return form
+        return super().management_form
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         # The check compares with the original as this request is about to save it.
@@ -54,16 +99,21 @@ class TranslationFormSet(BaseGenericInlineFormSet):
                 continue
             language = form.cleaned_data.get("language")
             if language in seen:
-                form.add_error("language", "There is already a translation into this language.")
+                form.add_error(
+                    "language", gettext("There is already a translation into this language.")
+                )
             seen.add(language)
             publishing = form.cleaned_data.get("status") == Translation.Status.PUBLISHED
             was = form.initial.get("status")
             if publishing and was != Translation.Status.PUBLISHED and not self.may_publish:
-                form.add_error("status", "Only editors publish translations: save it as a draft.")
+                form.add_error(
+                    "status", gettext("Only editors publish translations: save it as a draft.")
+                )
 
 
 class TranslationInline(GenericStackedInline):
     model = Translation
+    form = TranslationForm
     formset = TranslationFormSet
     extra = 0
     max_num = len(TRANSLATION_LANGUAGES)
@@ -79,23 +129,24 @@ class TranslationInline(GenericStackedInline):
     ]
     readonly_fields = ["state"]
     classes = ["collapse"]
-    verbose_name = "translation"
+    verbose_name = _("translation")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.may_publish = request.user.has_perm(PUBLISH_PERMISSION)
         return formset
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, translation):
         item = translation.item if translation.pk else None
         if item is None:
-            return "new"
+            return pgettext("translation state", "new")
         state = status_of(item, translation)
         if state != "outdated":
-            return state
+            return state_label(state)
         return format_html(
-            "outdated: the original changed since this translation was made{}",
+            "{}{}",
+            gettext("outdated: the original changed since this translation was made"),
             render_changes(item, translation),
         )
 
@@ -108,11 +159,14 @@ class TranslatedAdminMixin:
 
 
 class OutdatedFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("outdated", "Outdated: the original changed since"), ("current", "Up to date")]
+        return [
+            ("outdated", gettext("Outdated: the original changed since")),
+            ("current", gettext("Up to date")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() not in ("outdated", "current"):
@@ -159,10 +213,12 @@ class TranslationAdmin(admin.ModelAdmin):
         # A translation is made on its item's page, where the original is.
         return False
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, translation):
         item = translation.item
-        return "item deleted" if item is None else status_of(item, translation)
+        if item is None:
+            return gettext("item deleted")
+        return state_label(status_of(item, translation))
 
     def save_model(self, request, obj, form, change):
         if (

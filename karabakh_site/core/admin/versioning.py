@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from karabakh_site.markdown import renumber_markers
@@ -62,7 +63,9 @@ class VersionedFormMixin(forms.ModelForm):
             "changes": history.diff_versions(by_id[int(token)], by_id[current])
             if int(token) in by_id
             else [],
-            "editors": sorted({str(r.history_user or "someone unrecorded") for r in newer}),
+            "editors": sorted(
+                {str(r.history_user or gettext("someone unrecorded")) for r in newer}
+            ),
             "at": by_id[current].history_date,
         }
         data = self.data.copy()
@@ -83,9 +86,11 @@ class VersionedFormMixin(forms.ModelForm):
                     data[key] = renumber_markers(data[key], numbers)
         self.data = data
         raise ValidationError(
-            "Not saved: %(who)s saved this %(what)s after you opened it (%(when)s). What they "
-            "changed is shown below. What you had not touched now holds their version; your own "
-            "edits are still in the form. Check them, then save again to keep both.",
+            gettext(
+                "Not saved: %(who)s saved this %(what)s after you opened it (%(when)s). What they "
+                "changed is shown below. What you had not touched now holds their version; your "
+                "own edits are still in the form. Check them, then save again to keep both."
+            ),
             code="stale",
             params={
                 "who": ", ".join(self.conflict["editors"]),
@@ -292,7 +297,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             older, newer = newer, older
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Compare versions: {obj}",
+            "title": gettext("Compare versions: %(item)s") % {"item": obj},
             "opts": self.opts,
             "object": obj,
             "older": older,
@@ -320,7 +325,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             changes = history.restore_changes(latest, record)
             context = {
                 **self.admin_site.each_context(request),
-                "title": f"Restore a version: {obj}",
+                "title": gettext("Restore a version: %(item)s") % {"item": obj},
                 "opts": self.opts,
                 "object": obj,
                 "record": record,
@@ -333,17 +338,22 @@ class EditorialAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(
                 request,
-                f"Not restored: {' '.join(error.messages)}",
+                gettext("Not restored: %(reason)s") % {"reason": " ".join(error.messages)},
                 messages.ERROR,
             )
             return HttpResponseRedirect(history_url)
         if changed:
             self.message_user(
                 request,
-                f"Restored the version of {history.version_label(record)} as a new version; "
-                "the versions before it are kept.",
+                gettext(
+                    "Restored the version of %(version)s as a new version; "
+                    "the versions before it are kept."
+                )
+                % {"version": history.version_label(record)},
                 messages.SUCCESS,
             )
         else:
-            self.message_user(request, "That version is what the record says now; nothing changed.")
+            self.message_user(
+                request, gettext("That version is what the record says now; nothing changed.")
+            )
         return HttpResponseRedirect(history_url)

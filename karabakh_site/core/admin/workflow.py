@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import revisions, services
 from ..models import Publishable
@@ -23,23 +25,27 @@ from .helpers import url_name
 
 # The moves of the change form's panel, in the order shown.
 MOVES = {
-    "submit": "Save and submit for review",
-    "return": "Save and return to the author",
-    "publish": "Save and publish now",
-    "unschedule": "Save and unschedule",
-    "withdraw": "Save and withdraw",
+    "submit": _("Save and submit for review"),
+    "return": _("Save and return to the author"),
+    "publish": _("Save and publish now"),
+    "unschedule": _("Save and unschedule"),
+    "withdraw": _("Save and withdraw"),
 }
 MOVE_DONE = {
-    "submit": "Saved and submitted for review.",
-    "return": "Saved and returned to the author with your comment.",
-    "publish": "Saved and published: readers see it now.",
-    "unschedule": "Saved and unscheduled: it is a draft again and will not go live.",
-    "withdraw": "Saved and withdrawn: readers no longer see it.",
+    "submit": _("Saved and submitted for review."),
+    "return": _("Saved and returned to the author with your comment."),
+    "publish": _("Saved and published: readers see it now."),
+    "unschedule": _("Saved and unscheduled: it is a draft again and will not go live."),
+    "withdraw": _("Saved and withdrawn: readers no longer see it."),
 }
-CONFIRM_WITHDRAW = (
+CONFIRM_WITHDRAW = _(
     "Withdrawing takes the item off the site at once: tick “Yes, take it off the site” and "
     "press “Save and withdraw” again."
 )
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
 
 
 class WorkflowMixin:
@@ -84,7 +90,8 @@ class WorkflowMixin:
             return
         if move not in self.workflow_moves(request, form.instance):
             raise ValidationError(
-                f"“{MOVES.get(move, move)}” is not a step you can take on this item now.",
+                gettext("“%(step)s” is not a step you can take on this item now.")
+                % {"step": MOVES.get(move, move)},
                 code="workflow",
             )
         comment = request.POST.get("_workflow_comment", "").strip()
@@ -120,7 +127,8 @@ class WorkflowMixin:
             # The revision is gone: its text is the live item's now.
             self.message_user(
                 request,
-                f"“{live}”: the revision is published; readers see it now.",
+                gettext("“%(item)s”: the revision is published; readers see it now.")
+                % {"item": live},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(
@@ -130,7 +138,8 @@ class WorkflowMixin:
         if refusal is not None:
             self.message_user(
                 request,
-                f"“{obj}”: the revision is saved but not published. {' '.join(refusal.messages)}",
+                gettext("“%(item)s”: the revision is saved but not published. %(reason)s")
+                % {"item": obj, "reason": " ".join(refusal.messages)},
                 messages.ERROR,
             )
             return HttpResponseRedirect(
@@ -141,8 +150,10 @@ class WorkflowMixin:
             return super().response_change(request, obj)
         done = MOVE_DONE[move]
         if move == "publish" and not obj.is_published:
-            done = f"Saved; {self.schedule_state(obj)}."
-        self.message_user(request, f"“{obj}”: {done}", messages.SUCCESS)
+            done = gettext("Saved; %(state)s.") % {"state": self.schedule_state(obj)}
+        self.message_user(
+            request, gettext("“%(item)s”: %(done)s") % {"item": obj, "done": done}, messages.SUCCESS
+        )
         return HttpResponseRedirect(
             reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
         )
@@ -167,34 +178,36 @@ class WorkflowMixin:
             *super().get_urls(),
         ]
 
-    @admin.display(description="live", boolean=True)
+    @admin.display(description=_("live"), boolean=True)
     def live(self, obj):
         return obj.is_published
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         if obj.revision_of_id is not None:
-            return f"Revision of a live item: {obj.get_status_display().lower()}"
+            return gettext("Revision of a live item: %(status)s") % {
+                "status": obj.get_status_display().lower()
+            }
         if obj.is_scheduled:
-            return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+            return gettext("Scheduled for %(when)s") % {"when": _when(obj.publish_at)}
         if obj.status == Publishable.Status.PUBLISHED and not obj.is_published:
             # Past its withdraw time: down, though nobody pressed "Withdraw".
-            return f"Taken down {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
+            return gettext("Taken down %(when)s") % {"when": _when(obj.withdraw_at)}
         return obj.get_status_display()
 
-    @admin.display(description="visible to readers")
+    @admin.display(description=_("visible to readers"))
     def schedule_state(self, obj):
         if obj is None or obj.pk is None:
-            return "No: not saved yet."
+            return gettext("No: not saved yet.")
         if obj.is_scheduled:
-            return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+            return gettext("Scheduled for %(when)s") % {"when": _when(obj.publish_at)}
         if obj.is_published:
             if obj.withdraw_at:
-                return f"Yes, until {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
-            return "Yes"
+                return gettext("Yes, until %(when)s") % {"when": _when(obj.withdraw_at)}
+            return gettext("Yes")
         if obj.status == Publishable.Status.PUBLISHED and obj.withdraw_at:
-            return f"No: taken down {timezone.localtime(obj.withdraw_at):%d %b %Y %H:%M}"
-        return f"No: {obj.get_status_display().lower()}"
+            return gettext("No: taken down %(when)s") % {"when": _when(obj.withdraw_at)}
+        return gettext("No: %(status)s") % {"status": obj.get_status_display().lower()}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
@@ -217,7 +230,7 @@ class WorkflowMixin:
                 if f.attname in work.fields
             ]
             if work.citations is not None:
-                changed.append("citations")
+                changed.append(gettext("citations"))
             changed += [str(obj._meta.get_field(name).verbose_name) for name in work.relations]
             return {
                 "revision_of": live,
@@ -260,14 +273,21 @@ class WorkflowMixin:
         try:
             revision = revisions.start_revision(obj, by=request.user)
         except ValidationError as error:
-            self.message_user(request, f"Not done: {' '.join(error.messages)}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not done: %(reason)s") % {"reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(
                 reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
             )
         self.message_user(
             request,
-            f"“{obj}”: this is your revision. Readers keep seeing the live version until an editor "
-            "publishes the revision.",
+            gettext(
+                "“%(item)s”: this is your revision. Readers keep seeing the live version until an "
+                "editor publishes the revision."
+            )
+            % {"item": obj},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(
@@ -277,7 +297,7 @@ class WorkflowMixin:
     def workflow_context(self, request, obj):
         labels = dict(MOVES)
         if obj.revision_of_id is not None:
-            labels["publish"] = "Save and publish the revision into the live item"
+            labels["publish"] = gettext("Save and publish the revision into the live item")
         return {
             **self.revision_context(request, obj),
             "workflow_url": reverse("admin:" + url_name(self.opts, "workflow"), args=[obj.pk]),
@@ -316,7 +336,7 @@ class WorkflowMixin:
             fields.append((label, html))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Preview of the text: {obj}",
+            "title": gettext("Preview of the text: %(item)s") % {"item": obj},
             "opts": self.opts,
             "original": obj,
             "fields": fields,
@@ -338,18 +358,20 @@ class WorkflowMixin:
             "withdraw": may_publish,
         }
         if transition not in allowed:
-            return HttpResponse("Unknown workflow step.", status=400, content_type="text/plain")
+            return HttpResponse(
+                gettext("Unknown workflow step."), status=400, content_type="text/plain"
+            )
         if not allowed[transition]:
             raise PermissionDenied
         try:
             if transition == "submit":
                 services.submit_for_review(obj, by=request.user)
-                done = "Submitted for review."
+                done = gettext("Submitted for review.")
             elif transition == "return":
                 services.return_for_changes(
                     obj, comment=request.POST.get("comment", ""), by=request.user
                 )
-                done = "Returned to draft with your comment."
+                done = gettext("Returned to draft with your comment.")
             elif transition == "publish":
                 # "Publish now" publishes now, even when a later publish time had been set.
                 at = timezone.now() if obj.publish_at and obj.publish_at > timezone.now() else None
@@ -357,24 +379,34 @@ class WorkflowMixin:
                 live = getattr(obj, "published_into", None)
                 if live is not None:
                     self.message_user(
-                        request, f"“{live}”: the revision is published.", messages.SUCCESS
+                        request,
+                        gettext("“%(item)s”: the revision is published.") % {"item": live},
+                        messages.SUCCESS,
                     )
                     return HttpResponseRedirect(
                         reverse("admin:" + url_name(self.opts, "change"), args=[live.pk])
                     )
-                done = "Published." if obj.is_published else self.status_label(obj) + "."
+                done = gettext("Published.") if obj.is_published else self.status_label(obj) + "."
             else:
                 services.withdraw(obj, by=request.user)
-                done = "Withdrawn: readers no longer see it."
+                done = gettext("Withdrawn: readers no longer see it.")
         except ValidationError as error:
-            self.message_user(request, f"Not done: {' '.join(error.messages)}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not done: %(reason)s") % {"reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
         else:
-            self.message_user(request, f"“{obj}”: {done}", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("“%(item)s”: %(done)s") % {"item": obj, "done": done},
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(
             reverse("admin:" + url_name(self.opts, "change"), args=[obj.pk])
         )
 
-    @admin.action(description="Publish selected items", permissions=["publish"])
+    @admin.action(description=_("Publish selected items"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         published, refused = [], []
         for item in queryset:
@@ -387,19 +419,24 @@ class WorkflowMixin:
         if published:
             self.message_user(
                 request,
-                f"Published {len(published)}: " + "; ".join(str(i) for i in published),
+                gettext("Published %(count)s: %(items)s")
+                % {"count": len(published), "items": "; ".join(str(i) for i in published)},
                 messages.SUCCESS,
             )
         for item, reason in refused:
-            self.message_user(request, f"Not published: “{item}”. {reason}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not published: “%(item)s”. %(reason)s") % {"item": item, "reason": reason},
+                messages.ERROR,
+            )
 
-    @admin.action(description="Withdraw selected items", permissions=["publish"])
+    @admin.action(description=_("Withdraw selected items"), permissions=["publish"])
     def withdraw_selected(self, request, queryset):
         # Like Django's "delete selected": a page that names what will come down, then the move.
         if request.POST.get("confirm_withdraw") != "yes":
             context = {
                 **self.admin_site.each_context(request),
-                "title": "Withdraw these items?",
+                "title": gettext("Withdraw these items?"),
                 "opts": self.opts,
                 "items": list(queryset),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
@@ -408,6 +445,7 @@ class WorkflowMixin:
         withdrawn = [services.withdraw(item, by=request.user) for item in queryset]
         self.message_user(
             request,
-            f"Withdrew {len(withdrawn)}: " + "; ".join(str(i) for i in withdrawn),
+            gettext("Withdrew %(count)s: %(items)s")
+            % {"count": len(withdrawn), "items": "; ".join(str(i) for i in withdrawn)},
             messages.SUCCESS,
         )

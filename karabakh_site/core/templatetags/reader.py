@@ -6,6 +6,7 @@ whichever view renders it; the formatting itself is karabakh_site.citing's.
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from karabakh_site import citing
 from karabakh_site.core import evidence
@@ -43,17 +44,25 @@ def backlinks(html, prefix, number):
         return ""
     if len(refs) == 1:
         return format_html(
-            '<span class="backlinks"><a href="#{}" aria-label="Back to reference {}">↩</a></span>',
+            '<span class="backlinks"><a href="#{}" aria-label="{}">↩</a></span>',
             refs[0],
-            number,
+            _back_to(number),
         )
     letters = [_letter(index) for index in range(len(refs))]
     links = format_html_join(
         " ",
-        '<a href="#{}" aria-label="Back to reference {}{}">{}</a>',
-        ((ref, number, letter, letter) for ref, letter in zip(refs, letters, strict=True)),
+        '<a href="#{}" aria-label="{}">{}</a>',
+        (
+            (ref, _back_to(f"{number}{letter}"), letter)
+            for ref, letter in zip(refs, letters, strict=True)
+        ),
     )
     return format_html('<span class="backlinks"><span aria-hidden="true">↩</span> {}</span>', links)
+
+
+def _back_to(reference) -> str:
+    """What a screen reader says for a back-link: "Back to reference 2a"."""
+    return gettext("Back to reference %(reference)s") % {"reference": reference}
 
 
 def _letter(index: int) -> str:
