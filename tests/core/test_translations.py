@@ -409,3 +409,34 @@ def test_a_change_form_posted_without_the_translations_section_keeps_them(editor
     assert Translation.objects.get() == made
     # And the translation now trails the original.
     assert status_of(article, Translation.objects.get()) == "outdated"
+
+
+def test_the_admin_saving_the_original_does_not_mark_its_translations_up_to_date(editor):
+    from tests.articles.test_admin_conflict import form_data, open_form
+
+    article = ArticleFactory(body="Before.[^1]")
+    made = published(article, "ru", {**RUSSIAN, "body": "Первая строка.[^1]\n\nВторая."})
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client = Client()
+    client.force_login(editor)
+    data = form_data(article, open_form(client, url), body="After.[^1]")
+    prefix = "core-translation-content_type-object_id"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-0-id": str(made.pk),
+            f"{prefix}-0-language": "ru",
+            f"{prefix}-0-status": "published",
+            f"{prefix}-0-title": made.title,
+            f"{prefix}-0-summary": made.summary,
+            # As a browser posts a textarea: CRLF line ends.
+            f"{prefix}-0-body": made.body.replace("\n", "\r\n"),
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    made.refresh_from_db()
+    article.refresh_from_db()
+    assert article.body == "After.[^1]"
+    assert made.made_from["body"] == "Before.[^1]"
+    assert status_of(article, made) == "outdated"

@@ -56,7 +56,30 @@ def render_changes(item, translation) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+TEXT_COLUMNS = ("title", "summary", "body")
+
+
 class TranslationForm(forms.ModelForm):
+    @cached_property
+    def changed_data(self):
+        # A browser posts a textarea's lines with CRLF: the same text is not a change (else every
+        # save of the original would re-save its translations as made from it, up to date).
+        changed = []
+        for name in super().changed_data:
+            if name in TEXT_COLUMNS and self.instance.pk is not None:
+                posted = (self[name].data or "").replace("\r\n", "\n")
+                if posted.strip() == (getattr(self.instance, name) or "").strip():
+                    continue
+            changed.append(name)
+        return changed
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in TEXT_COLUMNS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
+        return cleaned
+
     def _post_clean(self):
         # A translation left as it was is not checked against the original being edited: the
         # original's editor is never blocked by a translation (it becomes outdated instead, and
