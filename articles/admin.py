@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from karabakh_site.core.admin import CitationInline, ImportExportMixin, PublishableAdmin
 
@@ -16,7 +17,7 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     fields = ["date", "text"]
     extra = 0
-    verbose_name = "public correction"
+    verbose_name = _("public correction")
 
     def has_change_permission(self, request, obj=None):
         # A correction, once saved, is part of the public record: it is read, not rewritten or

@@ -5,6 +5,8 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from karabakh_site.feeds import PlainTextAtom1Feed
 
@@ -14,11 +16,11 @@ FEED_LENGTH = 30
 
 
 class ArticlesFeed(Feed):
-    title = "Karabakh Archive: articles"
+    title = _("Karabakh Archive: articles")
     # Atom requires an author for every entry; the archive itself stands behind each one.
-    author_name = "Karabakh Archive"
+    author_name = _("Karabakh Archive")
     link = reverse_lazy("articles:list")
-    description = "New source-backed articles from the Karabakh Archive."
+    description = _("New source-backed articles from the Karabakh Archive.")
 
     def items(self):
         return Article.objects.published().prefetch_related("topics")[:FEED_LENGTH]
@@ -56,11 +58,11 @@ class CorrectionsFeed(Feed):
     """The newest corrections, each linking to the corrected article's corrections log."""
 
     feed_type = PlainTextAtom1Feed
-    title = "Karabakh Archive: corrections"
+    title = _("Karabakh Archive: corrections")
     # Atom requires an author for every entry; the archive itself stands behind each one.
-    author_name = "Karabakh Archive"
+    author_name = _("Karabakh Archive")
     link = reverse_lazy("articles:list")
-    subtitle = "Corrections made to published articles, newest first."
+    subtitle = _("Corrections made to published articles, newest first.")
 
     def items(self):
         return (
@@ -70,7 +72,7 @@ class CorrectionsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"Correction to “{item.article.title}”"
+        return gettext("Correction to “%(title)s”") % {"title": item.article.title}
 
     def item_description(self, item):
         return item.text

@@ -2,6 +2,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from karabakh_site.core.kinds import ContentKind
@@ -12,10 +13,10 @@ class Article(Publishable):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     standfirst = models.CharField(
-        max_length=300, help_text="One or two sentences shown under the title and in lists."
+        max_length=300, help_text=_("One or two sentences shown under the title and in lists.")
     )
     body = models.TextField(
-        help_text="Markdown. [^2] marks a claim with the article's second citation."
+        help_text=_("Markdown. [^2] marks a claim with the article's second citation.")
     )
     body_html = models.TextField(editable=False, blank=True)
     byline = models.CharField(max_length=200, default="Karabakh Archive editors")
@@ -24,7 +25,7 @@ class Article(Publishable):
         Claim,
         blank=True,
         related_name="articles",
-        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+        help_text=_("Contested claims the text touches: their positions show as “Who says what”."),
     )
 
     history = HistoricalRecords(
@@ -33,9 +34,9 @@ class Article(Publishable):
 
     content_kind = ContentKind(
         name="article",
-        plural="Articles",
-        section="Articles",
-        noun=("article", "articles"),
+        plural=_("Articles"),
+        section=_("Articles"),
+        noun=(_("article"), _("articles")),
         title_field="title",
         snippet_fields=("standfirst", "body"),
         api_prefix="articles",
@@ -83,7 +84,9 @@ class ArticleCitation(CitationBase):
             models.UniqueConstraint(
                 fields=["article", "source", "locator"],
                 name="unique_article_citation",
-                violation_error_message="This article already cites that source at that locator.",
+                violation_error_message=_(
+                    "This article already cites that source at that locator."
+                ),
             )
         ]
 
@@ -93,7 +96,7 @@ class Correction(TimeStampedModel):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     date = models.DateField(default=timezone.localdate)
-    text = models.TextField(help_text="What was wrong and what the article now says.")
+    text = models.TextField(help_text=_("What was wrong and what the article now says."))
 
     history = HistoricalRecords()
 

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from faq.models import FAQEntry
@@ -33,10 +34,10 @@ class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
         return context
 
     def get_breadcrumbs(self):
-        return [("Articles", reverse("articles:list"))]
+        return [(_("Articles"), reverse("articles:list"))]
 
     def get_structured_data(self, context):
-        return [jsonld.item_list(self.request, "Articles", context["articles"])]
+        return [jsonld.item_list(self.request, _("Articles"), context["articles"])]
 
 
 class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
@@ -86,7 +87,7 @@ class ArticleDetailView(ReaderPageMixin, PreviewMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Articles", reverse("articles:list")),
+            (_("Articles"), reverse("articles:list")),
             (self.object.title, self.object.get_absolute_url()),
         ]
 

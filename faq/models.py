@@ -1,6 +1,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
@@ -26,16 +27,16 @@ class FAQGroup(models.Model):
 class FAQEntry(Publishable):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    answer = models.TextField(help_text="Markdown. [^1] marks a claim with the first citation.")
+    answer = models.TextField(help_text=_("Markdown. [^1] marks a claim with the first citation."))
     answer_html = models.TextField(editable=False, blank=True)
     group = models.ForeignKey(FAQGroup, on_delete=models.PROTECT, related_name="entries")
-    position = models.PositiveIntegerField(default=0, help_text="Order within the group.")
+    position = models.PositiveIntegerField(default=0, help_text=_("Order within the group."))
     topics = models.ManyToManyField(Topic, blank=True, related_name="faq_entries")
     claims = models.ManyToManyField(
         Claim,
         blank=True,
         related_name="faq_entries",
-        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+        help_text=_("Contested claims the text touches: their positions show as “Who says what”."),
     )
     related_articles = models.ManyToManyField(Article, blank=True, related_name="faq_entries")
 
@@ -46,9 +47,9 @@ class FAQEntry(Publishable):
 
     content_kind = ContentKind(
         name="faq",
-        plural="FAQ entries",
-        section="FAQ",
-        noun=("question", "questions"),
+        plural=_("FAQ entries"),
+        section=_("FAQ"),
+        noun=(_("question"), _("questions")),
         title_field="question",
         snippet_fields=("answer",),
         api_prefix="faq",
@@ -98,6 +99,6 @@ class FAQCitation(CitationBase):
             models.UniqueConstraint(
                 fields=["entry", "source", "locator"],
                 name="unique_faq_citation",
-                violation_error_message="This entry already cites that source at that locator.",
+                violation_error_message=_("This entry already cites that source at that locator."),
             )
         ]

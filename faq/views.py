@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
@@ -38,7 +39,7 @@ class FAQIndexView(ReaderPageMixin, FilteredListMixin, PreviewMixin, ListView):
         return context
 
     def get_breadcrumbs(self):
-        return [("FAQ", reverse("faq:index"))]
+        return [(_("FAQ"), reverse("faq:index"))]
 
     def get_structured_data(self, context):
         published = [entry for entry in context["entries"] if entry.is_published]
@@ -72,7 +73,7 @@ class FAQEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("FAQ", reverse("faq:index")),
+            (_("FAQ"), reverse("faq:index")),
             (self.object.question, reverse("faq:detail", args=[self.object.slug])),
         ]
 

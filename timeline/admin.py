@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from karabakh_site.core.admin import (
     CitationInline,
@@ -12,7 +13,8 @@ from karabakh_site.core.admin import (
 from . import dates
 from .models import Place, TimelineCitation, TimelineEntry
 
-DATE_HELP = (
+# Translators: the field reads dates in English only (month names, “c.”): keep the examples.
+DATE_HELP = _(
     "As historians write it: 1988, May 1994 (or 1994-05), 12 May 1994 (or 1994-05-12); "
     "“c.” before it for an uncertain or disputed date (c. 1988)."
 )
@@ -45,12 +47,12 @@ class TimelineEntryForm(forms.ModelForm):
     """The start and the end typed as historians write them; each sets its own date, precision
     and "approximate" on the entry."""
 
-    date = HistorianDateField(label="Date", max_length=40, help_text=DATE_HELP)
+    date = HistorianDateField(label=_("Date"), max_length=40, help_text=DATE_HELP)
     end_date = HistorianDateField(
-        label="End date",
+        label=_("End date"),
         max_length=40,
         required=False,
-        help_text="For an event that spans a period, in the same way (1988 – May 1994).",
+        help_text=_("For an event that spans a period, in the same way (1988 – May 1994)."),
     )
     parts = {
         "date": ("date_precision", "approximate"),
@@ -94,7 +96,7 @@ class TimelineCitationInline(CitationInline):
 
 
 class YearListFilter(admin.SimpleListFilter):
-    title = "year"
+    title = _("year")
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
@@ -148,7 +150,7 @@ class TimelineEntryAdmin(ImportExportMixin, PublishableAdmin):
             },
         ),  # fmt: skip
         # Typed with their precision and "c." (TimelineEntryForm), not picked from three fields.
-        ("Date", {"fields": ["date", "end_date"]}),
+        (_("Date"), {"fields": ["date", "end_date"]}),
         PublishableAdmin.publishing_fieldset,
         PublishableAdmin.record_fieldset,
     ]

@@ -6,6 +6,9 @@ import datetime
 import re
 from typing import NamedTuple
 
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 DAY, MONTH, YEAR = "day", "month", "year"
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -18,7 +21,7 @@ _APPROXIMATE = re.compile(
 _ISO = re.compile(r"^(\d{3,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _WORDS = re.compile(r"^(?:(\d{1,2})\s+)?([a-z]+)\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{3,4})$", re.I)
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")  # 12.05.1994, day first
-UNREADABLE = (
+UNREADABLE = _(
     "Enter a date as historians write it: 1988, May 1994, 1994-05, 12 May 1994, 1994-05-12, "
     "or any of them after “c.” for an approximate date."
 )
@@ -57,9 +60,9 @@ def parse(text: str) -> HistorianDate:
     try:
         date = datetime.date(year, month or 1, day or 1)
     except ValueError:
-        raise ValueError(f"There is no such day: {text}.") from None
+        raise ValueError(gettext("There is no such day: %(text)s.") % {"text": text}) from None
     if year < 1000:
-        raise ValueError("Enter the year with four digits.")
+        raise ValueError(gettext("Enter the year with four digits."))
     return HistorianDate(date, precision, approximate)
 
 
@@ -96,6 +99,12 @@ def format_date(date: datetime.date, precision: str) -> str:
     return f"{date.day} {date:%B} {date.year}"
 
 
+def _about(text: str, approximate: bool) -> str:
+    """``text`` (a date as shown) marked approximate: "c. 1988". Parsing reads only the English
+    "c." (format_input writes it), so only the display goes through the translation."""
+    return pgettext("approximate date", "c. %(date)s") % {"date": text} if approximate else text
+
+
 def format_span(
     start: datetime.date,
     end: datetime.date | None,
@@ -109,18 +118,16 @@ def format_span(
     each end keeps its own precision and "c." ("1988 – May 1994", "c. 1988 – 1994")."""
     end_precision = end_precision or precision
     end_approximate = approximate if end_approximate is None else end_approximate
-    prefix = "c. " if approximate else ""
     if end is None or (
         end_precision == precision
         and end_approximate == approximate
         and format_date(start, precision) == format_date(end, precision)
     ):
-        return prefix + format_date(start, precision)
+        return _about(format_date(start, precision), approximate)
     if end_precision != precision or end_approximate != approximate:
-        end_prefix = "c. " if end_approximate else ""
         return (
-            f"{prefix}{format_date(start, precision)} – "
-            f"{end_prefix}{format_date(end, end_precision)}"
+            f"{_about(format_date(start, precision), approximate)} – "
+            f"{_about(format_date(end, end_precision), end_approximate)}"
         )
     if precision == DAY and (start.year, start.month) == (end.year, end.month):
         text = f"{start.day}–{end.day} {end:%B} {end.year}"
@@ -132,4 +139,4 @@ def format_span(
         text = f"{start.year}–{end.year}"
     else:
         text = f"{format_date(start, precision)} – {format_date(end, precision)}"
-    return prefix + text
+    return _about(text, approximate)

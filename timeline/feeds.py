@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from .models import TimelineEntry
 
@@ -10,11 +11,11 @@ FEED_LENGTH = 50
 
 
 class TimelineFeed(Feed):
-    title = "Karabakh Archive: timeline"
+    title = _("Karabakh Archive: timeline")
     # Atom requires an author for every entry; the archive itself stands behind each one.
-    author_name = "Karabakh Archive"
+    author_name = _("Karabakh Archive")
     link = reverse_lazy("timeline:list")
-    description = "Events added to the Karabakh Archive's source-backed timeline."
+    description = _("Events added to the Karabakh Archive's source-backed timeline.")
 
     def items(self):
         return (

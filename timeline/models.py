@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,16 +28,18 @@ class Place(models.Model):
     """A place with the names each community uses, so no side's name is the only one shown."""
 
     slug = models.SlugField(max_length=100, unique=True)
-    name_en = models.CharField("English name", max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
     name_en_alt = models.CharField(
-        "other English name",
+        _("other English name"),
         max_length=100,
         blank=True,
-        help_text="The other community's name in English where it differs, e.g. Shushi for Shusha.",
+        help_text=_(
+            "The other community's name in English where it differs, e.g. Shushi for Shusha."
+        ),
     )
-    name_hy = models.CharField("Armenian name", max_length=100, blank=True)
-    name_az = models.CharField("Azerbaijani name", max_length=100, blank=True)
-    name_ru = models.CharField("Russian name", max_length=100, blank=True)
+    name_hy = models.CharField(_("Armenian name"), max_length=100, blank=True)
+    name_az = models.CharField(_("Azerbaijani name"), max_length=100, blank=True)
+    name_ru = models.CharField(_("Russian name"), max_length=100, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
@@ -118,26 +120,28 @@ class Place(models.Model):
 
 class TimelineEntry(Publishable):
     class Precision(models.TextChoices):
-        DAY = dates.DAY, "Day"
-        MONTH = dates.MONTH, "Month"
-        YEAR = dates.YEAR, "Year"
+        DAY = dates.DAY, pgettext_lazy("date precision", "Day")
+        MONTH = dates.MONTH, pgettext_lazy("date precision", "Month")
+        YEAR = dates.YEAR, pgettext_lazy("date precision", "Year")
 
     class Category(models.TextChoices):
-        POLITICAL = "political", "Political"
-        MILITARY = "military", "Military"
-        HUMANITARIAN = "humanitarian", "Humanitarian"
-        DIPLOMATIC = "diplomatic", "Diplomatic"
-        LEGAL = "legal", "Legal"
+        POLITICAL = "political", _("Political")
+        MILITARY = "military", _("Military")
+        HUMANITARIAN = "humanitarian", _("Humanitarian")
+        DIPLOMATIC = "diplomatic", _("Diplomatic")
+        LEGAL = "legal", _("Legal")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    date = models.DateField(help_text="For month or year precision, any day in that period.")
+    date = models.DateField(help_text=_("For month or year precision, any day in that period."))
     date_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY
     )
-    end_date = models.DateField(null=True, blank=True, help_text="For events that span a period.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text=_("For events that span a period.")
+    )
     approximate = models.BooleanField(
-        default=False, help_text="The date is uncertain or disputed; shown as “c.”."
+        default=False, help_text=_("The date is uncertain or disputed; shown as “c.”.")
     )
     # Each end of a range has its own precision and certainty: "1988 – May 1994", "c. 1988 – 1994".
     # Left blank (None), an end takes the start's, filled in on save: writers that never name
@@ -147,18 +151,18 @@ class TimelineEntry(Publishable):
         choices=Precision.choices,
         blank=True,
         default="",
-        help_text="Blank: the start's precision.",
+        help_text=_("Blank: the start's precision."),
     )
     end_approximate = models.BooleanField(
         null=True,
         blank=True,
         default=None,
-        help_text="The end date is uncertain or disputed; shown as “c.”. Blank: as the start.",
+        help_text=_("The end date is uncertain or disputed; shown as “c.”. Blank: as the start."),
     )
-    summary = models.TextField(help_text="Markdown. [^1] marks a claim with the first citation.")
+    summary = models.TextField(help_text=_("Markdown. [^1] marks a claim with the first citation."))
     summary_html = models.TextField(editable=False, blank=True)
     category = models.CharField(max_length=12, choices=Category.choices)
-    key_event = models.BooleanField("key event", default=False)
+    key_event = models.BooleanField(_("key event"), default=False)
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
@@ -167,7 +171,7 @@ class TimelineEntry(Publishable):
         Claim,
         blank=True,
         related_name="timeline_entries",
-        help_text="Contested claims the text touches: their positions show as “Who says what”.",
+        help_text=_("Contested claims the text touches: their positions show as “Who says what”."),
     )
     related_articles = models.ManyToManyField(Article, blank=True, related_name="timeline_entries")
     # The first and last day the entry covers at its precision, so date-range filters can honour
@@ -185,9 +189,9 @@ class TimelineEntry(Publishable):
 
     content_kind = ContentKind(
         name="timeline",
-        plural="Timeline entries",
-        section="Timeline",
-        noun=("event", "events"),
+        plural=_("Timeline entries"),
+        section=_("Timeline"),
+        noun=(_("event"), _("events")),
         title_field="title",
         snippet_fields=("summary",),
         api_prefix="timeline",
@@ -210,7 +214,7 @@ class TimelineEntry(Publishable):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=F("date")),
                 name="timeline_end_date_after_start",
-                violation_error_message="The end date must be after the start date.",
+                violation_error_message=_("The end date must be after the start date."),
             )
         ]
 
@@ -242,7 +246,12 @@ class TimelineEntry(Publishable):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError(
-                {"slug": f"“{self.slug}” is the address of a timeline page; choose another slug."}
+                {
+                    "slug": gettext(
+                        "“%(slug)s” is the address of a timeline page; choose another slug."
+                    )
+                    % {"slug": self.slug}
+                }
             )
         if (
             self.date
@@ -250,7 +259,9 @@ class TimelineEntry(Publishable):
             and dates.normalise(self.end_date, self.end_precision or self.date_precision)
             <= dates.normalise(self.date, self.date_precision)
         ):
-            raise ValidationError({"end_date": "The end date must be after the start date."})
+            raise ValidationError(
+                {"end_date": gettext("The end date must be after the start date.")}
+            )
 
     def settle_end(self) -> None:
         """An end left blank takes the start's precision and certainty (as does a missing end,
@@ -296,6 +307,6 @@ class TimelineCitation(CitationBase):
             models.UniqueConstraint(
                 fields=["entry", "source", "locator"],
                 name="unique_timeline_citation",
-                violation_error_message="This entry already cites that source at that locator.",
+                violation_error_message=_("This entry already cites that source at that locator."),
             )
         ]

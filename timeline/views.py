@@ -1,6 +1,8 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article
@@ -28,7 +30,7 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
 
     PER_PAGE = 20
     COMPACT_PER_PAGE = 100
-    VIEWS = {"full": "Full entries", "compact": "Compact list"}
+    VIEWS = {"full": gettext_lazy("Full entries"), "compact": gettext_lazy("Compact list")}
 
     filterset_class = TimelineFilter
     template_name = "timeline/timeline.html"
@@ -37,7 +39,9 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.view_mode = request.GET.get("view") or "full"
         if self.view_mode not in self.VIEWS:
-            errors = {"view": [f"Choose one of: {', '.join(self.VIEWS)}."]}
+            errors = {
+                "view": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(self.VIEWS)}]
+            }
             return bad_request(request, errors, back_url=request.path)
         return super().get(request, *args, **kwargs)
 
@@ -117,7 +121,7 @@ class TimelineView(ReaderPageMixin, FilteredListMixin, ListView):
         return f"?{params.urlencode()}" if params else self.request.path
 
     def get_breadcrumbs(self):
-        return [("Timeline", reverse("timeline:list"))]
+        return [(_("Timeline"), reverse("timeline:list"))]
 
     def get_structured_data(self, context):
         return [jsonld.timeline_item_list(self.request, context["entries"])]
@@ -165,7 +169,7 @@ class TimelineEntryDetailView(ReaderPageMixin, PreviewMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Timeline", reverse("timeline:list")),
+            (_("Timeline"), reverse("timeline:list")),
             (self.object.title, self.object.get_absolute_url()),
         ]
 
@@ -201,8 +205,8 @@ class PlaceListView(ReaderPageMixin, ListView):
 
     def get_breadcrumbs(self):
         return [
-            ("Timeline", reverse("timeline:list")),
-            ("Places", reverse("timeline:place-list")),
+            (_("Timeline"), reverse("timeline:list")),
+            (_("Places"), reverse("timeline:place-list")),
         ]
 
 
@@ -237,8 +241,8 @@ class PlaceDetailView(ReaderPageMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [
-            ("Timeline", reverse("timeline:list")),
-            ("Places", reverse("timeline:place-list")),
+            (_("Timeline"), reverse("timeline:list")),
+            (_("Places"), reverse("timeline:place-list")),
             (self.object.display_name, place_url(self.object)),
         ]
 
@@ -257,4 +261,4 @@ class EventsMapView(ReaderPageMixin, TemplateView):
         return context
 
     def get_breadcrumbs(self):
-        return [("Timeline", reverse("timeline:list")), ("Map", reverse("timeline:map"))]
+        return [(_("Timeline"), reverse("timeline:list")), (_("Map"), reverse("timeline:map"))]
