@@ -56,6 +56,12 @@ def test_every_page_type_is_valid_html(live_server, archive, vnu_command, tmp_pa
         file.write_bytes(html)
         files[str(file)] = name
     assert statuses == {name: EXPECTED_STATUS.get(name, 200) for name in statuses}
+    assert vnu_errors(vnu_command, files) == []
+    assert len(files) == len(page_paths(archive))
+
+
+def vnu_errors(vnu_command, files: dict[str, str]) -> list[str]:
+    """The Nu HTML checker's errors for ``files`` (path -> page name), one line each."""
     # One JVM for every page: start-up costs about two seconds.
     result = subprocess.run(
         [*vnu_command, "--errors-only", "--format", "json", *files],
@@ -64,10 +70,8 @@ def test_every_page_type_is_valid_html(live_server, archive, vnu_command, tmp_pa
         timeout=120,
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
+    return [
         f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
-    assert errors == []
-    assert len(files) == len(page_paths(archive))

@@ -2,15 +2,12 @@
 English ones do (test_checks), with translated content, fallbacks and their notes; the language
 switcher keeps the reader on the same page and remembers the choice."""
 
-import json
-import subprocess
-
 import pytest
 
 from karabakh_site.core.models import Translation
 from karabakh_site.core.translations import write_translation
 
-from .test_checks import WCAG_21_AA, describe, fetch
+from .test_checks import WCAG_21_AA, describe, fetch, vnu_errors
 
 pytestmark = pytest.mark.browser
 
@@ -72,19 +69,7 @@ def test_pages_in_every_language_are_valid_html(live_server, archive, vnu_comman
         file = tmp_path / (name.replace(" ", "-").replace("(", "").replace(")", "") + ".html")
         file.write_bytes(html)
         files[str(file)] = name
-    result = subprocess.run(
-        [*vnu_command, "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
-    assert errors == []
+    assert vnu_errors(vnu_command, files) == []
 
 
 def test_the_switcher_keeps_the_page_and_the_choice(live_server, page, archive):

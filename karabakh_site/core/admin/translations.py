@@ -197,7 +197,7 @@ class OutdatedFilter(admin.SimpleListFilter):
         wanted = self.value() == "outdated"
         ids = [
             row.pk
-            for row in queryset.select_related("content_type")
+            for row in queryset.select_related("content_type").prefetch_related("item")
             if row.item is not None and (status_of(row.item, row) == "outdated") == wanted
         ]
         return queryset.filter(pk__in=ids)
@@ -219,18 +219,7 @@ class TranslationAdmin(admin.ModelAdmin):
     list_filter = [OutdatedFilter, "language", "status", "machine_assisted", "reviewed"]
     list_select_related = ["content_type"]
     readonly_fields = ["content_type", "object_id", "state"]
-    fields = [
-        "content_type",
-        "object_id",
-        "language",
-        "status",
-        "state",
-        "machine_assisted",
-        "reviewed",
-        "title",
-        "summary",
-        "body",
-    ]
+    fields = ["content_type", "object_id", *TranslationInline.fields]
 
     def has_add_permission(self, request):
         # A translation is made on its item's page, where the original is.
