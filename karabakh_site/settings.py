@@ -192,6 +192,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for pages, feeds and the sitemap; early, so it sees the final body.
     "karabakh_site.core.middleware.PageConditionalGetMiddleware",
+    # Anonymous pages from the shared cache, keyed by the content clock (core.page_cache);
+    # before sessions, so a kept page costs one clock query and one cache read.
+    "karabakh_site.core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a page is its URL's prefix (/en/, /hy/, /az/, /ru/); a bare path is
     # redirected by the reader's cookie or Accept-Language. After sessions, before common.
@@ -442,6 +445,13 @@ if not _count.isdigit() or _period not in {"second", "minute", "hour", "day", "s
     )
 # How long shared caches may keep a public (anonymous) API response, in seconds.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# Kept answers (core.page_cache): how long the shared cache keeps an anonymous page or API read
+# at most (0: never kept; each is also dropped by the next change, see the module), and what
+# anonymous pages tell a CDN or proxy: max-age, and how long past it a stale copy may be served
+# while it revalidates. Both end by the next scheduled publish or withdraw time.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
 
 REST_FRAMEWORK = {
     # Hashed, expiring, revocable tokens (core.tokens); rest_framework.authtoken is not installed.

@@ -52,6 +52,15 @@ def editor(db):
 
 
 @pytest.fixture
+def uncached(settings):
+    """Pages and API reads built for every request (core.page_cache off), for query budgets:
+    they count a page's own work, plus the one content-clock query every anonymous read makes
+    (its Cache-Control ends by the next scheduled time). Kept answers have tests of their own
+    (tests/site/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_superuser=True)
 

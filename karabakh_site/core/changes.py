@@ -31,10 +31,11 @@ publishing already does) and do not step backwards.
 import datetime as dt
 import math
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
@@ -130,12 +131,39 @@ def _date(pk: int, using: str) -> None:
             changes.create(at=QueryTime())
 
 
-def last_modified(started: float, using: str = DEFAULT_DB_ALIAS) -> dt.datetime | None:
-    """The Last-Modified of an answer built from the content after ``started`` (a time.time()
-    taken before the answer's first query; call this after its last one), or None when no date is
-    safe to send. One query."""
+@dataclass(frozen=True)
+class Reading:
+    """The content clock read at one moment (read()): what a cached answer is keyed by."""
+
+    changed: dt.datetime | None  # the newest dated change
+    latest: int | None  # the newest change's id: two changes dated in one instant still differ
+    pending: bool  # a change readers may see has no date yet
+    passed: dt.datetime | None  # the newest publish or withdraw time of a live item that passed
+    upcoming: dt.datetime | None  # the soonest that has not
+
+    @property
+    def settled(self) -> bool:
+        """Whether an answer built now may be kept: no change in flight, and a clock to key it."""
+        return not self.pending and self.changed is not None
+
+    @property
+    def key(self) -> str:
+        """Changes when any write readers may see is dated and when any publish or withdraw time
+        passes, so an answer kept under it is the answer the content gives at this moment."""
+        passed = self.passed.timestamp() if self.passed else 0
+        changed = self.changed.timestamp() if self.changed else 0
+        return f"{self.latest}-{changed:.6f}-{passed:.6f}"
+
+
+def read(using: str = DEFAULT_DB_ALIAS) -> Reading:
+    """The clock now, in one query."""
     now = QueryTime()
-    fields = {"changed": Max("at"), "pending": Count("pk", filter=Q(at__isnull=True))}
+    fields = {
+        "changed": Max("at"),
+        "latest": Max("pk"),
+        "pending": Count("pk", filter=Q(at__isnull=True)),
+    }
+    passed, upcoming = [], []
     for n, model in enumerate(
         model for model in apps.get_models() if issubclass(model, Publishable)
     ):
@@ -143,12 +171,34 @@ def last_modified(started: float, using: str = DEFAULT_DB_ALIAS) -> dt.datetime 
         # withdraw time has passed still counts its publish time; that only makes the date later.
         state = model._base_manager.filter(status=Publishable.Status.PUBLISHED).order_by()
         for name in ("publish_at", "withdraw_at"):
-            passed = state.filter(**{f"{name}__lte": now}).order_by(f"-{name}").values(name)[:1]
-            fields[f"{name}_{n}"] = Max(Subquery(passed))
+            past = state.filter(**{f"{name}__lte": now}).order_by(f"-{name}").values(name)[:1]
+            fields[f"passed_{name}_{n}"] = Max(Subquery(past))
+            future = state.filter(**{f"{name}__gt": now}).order_by(name).values(name)[:1]
+            fields[f"upcoming_{name}_{n}"] = Min(Subquery(future))
+            passed.append(f"passed_{name}_{n}")
+            upcoming.append(f"upcoming_{name}_{n}")
     row = ContentChange.objects.using(using).aggregate(**fields)
-    if row.pop("pending") or row["changed"] is None:
+    times = [row[name] for name in passed if row[name] is not None]
+    soon = [row[name] for name in upcoming if row[name] is not None]
+    return Reading(
+        changed=row["changed"],
+        latest=row["latest"],
+        pending=bool(row["pending"]),
+        passed=max(times, default=None),
+        upcoming=min(soon, default=None),
+    )
+
+
+def last_modified(
+    started: float, using: str = DEFAULT_DB_ALIAS, reading: Reading | None = None
+) -> dt.datetime | None:
+    """The Last-Modified of an answer built from the content after ``started`` (a time.time()
+    taken before the answer's first query; call this after its last one, or pass the reading
+    taken after it), or None when no date is safe to send. One query, none given a reading."""
+    reading = reading or read(using)
+    if not reading.settled:
         return None  # A change readers may see has no date yet (or the clock was flushed).
-    latest = max(value for value in row.values() if value is not None)
+    latest = max(value for value in (reading.changed, reading.passed) if value is not None)
     if latest.timestamp() >= math.floor(started):
         return None
     return latest

@@ -205,6 +205,7 @@ def test_pages_never_skip_or_repeat_items_that_sort_equal(anonymous):
         assert sorted(seen) == sorted(made), ordering
 
 
+@pytest.mark.usefixtures("uncached")
 @override_settings(
     # The throttle's counts would add the database cache's queries (tests/api/test_http.py
     # checks the throttle); here only what the list itself asks of the database is counted.

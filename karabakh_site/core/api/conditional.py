@@ -13,8 +13,16 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from karabakh_site.core import changes, faults
+from karabakh_site.core import changes, faults, page_cache
 from karabakh_site.core.translations import LANGUAGES
+
+
+class _KeptAnswer(Exception):
+    """Raised from initial() (after authentication, permissions and throttling) to answer from
+    the shared cache; handle_exception() returns the answer."""
+
+    def __init__(self, response):
+        self.response = response
 
 
 def _not_modified(request, etag: str, last_modified) -> bool:
@@ -85,8 +93,18 @@ class ApiViewMixin:
             errors["lang"] = [f"Choose one of {', '.join(LANGUAGES)}: the archive's languages."]
         if errors:
             raise exceptions.ValidationError(errors)
+        self.kept_as = self.kept_reading = None
+        if page_cache.keepable(request._request) and not request.user.is_authenticated:
+            reading = self.kept_reading = changes.read()
+            if reading.settled:
+                self.kept_as = page_cache.key(request._request, reading, "api")
+                kept = page_cache.fetch(self.kept_as)
+                if kept is not None:
+                    raise _KeptAnswer(kept)
 
     def handle_exception(self, exc):
+        if isinstance(exc, _KeptAnswer):
+            return exc.response
         # Before the API's exception handler, which would answer a database that is down or hung
         # with a 500: a 503 with Retry-After tells clients (and load balancers) to come back.
         if faults.database_unavailable(exc):
@@ -104,18 +122,39 @@ class ApiViewMixin:
         for name, value in getattr(request._request, "rate_limit", {}).items():
             response[name] = value
         anonymous = not (request.user and request.user.is_authenticated)
+        reading = getattr(self, "kept_reading", None)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            response.render()
-            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+            kept = getattr(response, "kept", False)
+            if not kept:
+                response.render()
             started = getattr(self, "content_read_from", None)
-            last_modified = changes.last_modified(started) if started is not None else None
+            # A reading taken after the answer's last query: the one it was kept under, for a
+            # kept answer (it ran none); else the one below, or last_modified()'s own.
+            after = reading if kept else None
+            if not kept and getattr(self, "kept_as", None) and page_cache.worth_keeping(response):
+                # Read again after building: a change dated meanwhile moves the key, and this
+                # answer, which may or may not hold it, is kept under neither.
+                after = changes.read()
+                if after.settled and after.key == reading.key:
+                    page_cache.store(self.kept_as, response, page_cache.seconds_left(
+                        after, until_midnight=False))  # fmt: skip
+            last_modified = None
+            if started is not None:
+                after = after or changes.read()
+                last_modified = changes.last_modified(started, reading=after)
+            reading = after or reading
+            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             response["ETag"] = etag
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and anonymous:
-            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+            # Public, but never past the next scheduled publish or withdraw time (page_cache).
+            page_cache.patch_public(
+                response, reading or changes.read(), max_age=settings.API_CACHE_MAX_AGE,
+                pages=False,
+            )  # fmt: skip
         elif request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             # Drafts may be in it: no shared cache keeps it; the client revalidates with the ETag.
             patch_cache_control(response, private=True, no_cache=True)
