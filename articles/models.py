@@ -1,5 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +53,18 @@ class Article(Publishable):
     class Meta:
         ordering = ["-publish_at", "-id"]
         # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
-        indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # (The article lists' -publish_at, -id order needs none of its own: publish_at's index,
+            # read backwards with an incremental sort on id, stops after the page.)
+            # The content clock (core.changes.read, behind every page's Last-Modified): the
+            # withdraw times just passed and next to come. Few items have one.
+            models.Index(
+                fields=["withdraw_at"],
+                name="article_withdraw_at",
+                condition=Q(withdraw_at__isnull=False),
+            ),
+        ]
         permissions = [("publish_article", "Can publish and withdraw articles")]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -65,7 +66,16 @@ class FAQEntry(Publishable):
     class Meta:
         ordering = ["group__position", "group__name", "position", "id"]
         # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
-        indexes = [GinIndex(fields=["search_vector"], name="faqentry_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="faqentry_search_gin"),
+            # The content clock (core.changes.read, behind every page's Last-Modified) asks
+            # every content table for its withdraw times on every request.
+            models.Index(
+                fields=["withdraw_at"],
+                name="faqentry_withdraw_at",
+                condition=Q(withdraw_at__isnull=False),
+            ),
+        ]
         verbose_name = "FAQ entry"
         verbose_name_plural = "FAQ entries"
         permissions = [("publish_faqentry", "Can publish and withdraw FAQ entries")]

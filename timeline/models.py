@@ -206,7 +206,23 @@ class TimelineEntry(Publishable):
     class Meta:
         ordering = ["date", "id"]
         # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
-        indexes = [GinIndex(fields=["search_vector"], name="timelineentry_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="timelineentry_search_gin"),
+            # The timeline, its filters and the API list (date, id), and the home page's newest
+            # key events (-date, -id, the same index read backwards): published() in date
+            # order, stopped after a page.
+            models.Index(
+                fields=["date", "id"],
+                name="timeline_published_order",
+                condition=Q(status="published"),
+            ),
+            # The content clock (core.changes.read, behind every page's Last-Modified).
+            models.Index(
+                fields=["withdraw_at"],
+                name="timeline_withdraw_at",
+                condition=Q(withdraw_at__isnull=False),
+            ),
+        ]
         verbose_name = "timeline entry"
         verbose_name_plural = "timeline entries"
         permissions = [("publish_timelineentry", "Can publish and withdraw timeline entries")]

@@ -297,7 +297,12 @@ class Source(SearchIndexed, TimeStampedModel):
     class Meta:
         ordering = ["publisher", "title", "id"]
         # Created on PostgreSQL only (see core.migration_operations); SQLite has no GIN.
-        indexes = [GinIndex(fields=["search_vector"], name="source_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="source_search_gin"),
+            # The sources list and the API's: in this order, read in order and stopped after
+            # a page.
+            models.Index(fields=["publisher", "title", "id"], name="source_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(archived_date__isnull=True) | ~Q(archived_url=""),
