@@ -26,6 +26,7 @@ PAGE_CACHE_SECONDS bounds how long an answer is kept (0 turns keeping off: `make
 
 import datetime as dt
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,11 +37,19 @@ from django.utils.cache import patch_cache_control
 from . import changes
 from .faults import CACHE_ERRORS, cache_circuit, database_unavailable
 
-VERSION = 1  # bumped when what is kept changes shape
+VERSION = 2  # bumped when what is kept changes shape
 # The headers of a request an answer may depend on, beside its path and query (see above).
 KEYED_HEADERS = ("HTTP_ACCEPT", "HTTP_ORIGIN")
 # Headers a kept answer must not carry to another reader.
-NOT_KEPT = {"set-cookie", "ratelimit", "ratelimit-policy", "retry-after", "date"}
+NOT_KEPT = {
+    "set-cookie",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "retry-after",
+    "date",
+    "age",
+}
 # Paths never kept: the admin and its login, the language switch (it sets a cookie), health
 # checks, share images (cached on their own), static files.
 NEVER = ("/admin/", "/language/", "/healthz", "/share/", "/static/")
@@ -114,10 +123,12 @@ def fetch(cache_key: str):
     cache_circuit.succeeded()
     if kept is None:
         return None
-    status, headers, content = kept
+    status, headers, content, stored_at = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value
+    # As a shared cache says (RFC 9111, 5.1): a proxy in front counts max-age from it too.
+    response["Age"] = str(max(0, int(time.time() - stored_at)))
     response.kept = True
     return response
 
@@ -128,7 +139,9 @@ def store(cache_key: str, response, seconds: float) -> None:
         return
     headers = [(n, v) for n, v in response.items() if n.lower() not in NOT_KEPT]
     try:
-        cache.set(cache_key, (response.status_code, headers, response.content), timeout)
+        cache.set(
+            cache_key, (response.status_code, headers, response.content, time.time()), timeout
+        )
     except CACHE_ERRORS as error:
         cache_circuit.failed(error, "pages and API reads are built for every request meanwhile")
 

@@ -261,6 +261,24 @@ def test_every_worker_lists_a_publication_and_drops_a_withdrawal_at_once(site):
     assert len(pids_withdrawn) == WORKERS and len(withdrawn[2]) == WORKERS
 
 
+def test_every_worker_shows_an_edit_at_once_though_its_pages_are_kept(site):
+    page = "/en/articles/workers-edited/"
+    site.write(
+        "POST", API,
+        {"slug": "workers-edited", "title": "The first title", "standfirst": "What happened.",
+         "body": "A claim.[^1]", "status": "published", "citations": [{"source_id": site.source}]},
+    )  # fmt: skip
+    site.read(page, 4), site.read(ARTICLES, 4)
+    kept = site.read(page, 6) + site.read(ARTICLES, 6)  # served from the shared cache (Age)
+    site.write("PATCH", f"{API}workers-edited/", {"title": "The second title"})
+    edited = site.read(page, 6) + site.read(ARTICLES, 6)
+
+    assert all("Age" in r.headers and "The first title" in r.text for r in kept)
+    assert not any("The first title" in r.text for r in edited)
+    assert all("The second title" in r.text for r in edited)
+    assert len(site.pids(kept)) == len(site.pids(edited)) == WORKERS
+
+
 def test_every_worker_drops_an_item_the_moment_its_withdraw_time_passes(site):
     withdraw_at = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=5)
     site.write(
