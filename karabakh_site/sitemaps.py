@@ -1,7 +1,13 @@
-"""/sitemap.xml: every published page, with the time it last changed where that is known."""
+"""The sitemaps: every published page, with the time it last changed where that is known.
+
+/sitemap.xml is an index of one sitemap per section (/sitemap-articles.xml, ...), each split into
+files of at most ``EveryLanguageSitemap.limit`` URLs (?p=2, ...), so no file grows with the archive.
+"""
+
+from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
@@ -72,13 +78,81 @@ class ClaimSitemap(Sitemap):
         return item.updated_at
 
 
+class EveryLanguage:
+    """The (item, language) pairs Django's i18n sitemaps page through, in its order (each item
+    in every language in turn), that fetch only the items a slice needs. Django builds the whole
+    list for every page of a sitemap, so each file of a large section would load all its rows."""
+
+    def __init__(self, items, languages):
+        if isinstance(items, QuerySet) and not items.ordered:
+            # Slices of an unordered query may overlap or skip rows from one file to the next.
+            items = items.order_by("pk")
+        self.items = items
+        self.languages = list(languages)
+
+    @cached_property
+    def item_count(self) -> int:
+        return self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+
+    def __len__(self):
+        return self.item_count * len(self.languages)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, step = index.indices(len(self))
+        width = len(self.languages)
+        first, last = start // width, -(-stop // width)
+        pairs = [(item, code) for item in self.items[first:last] for code in self.languages]
+        return pairs[start - first * width : stop - first * width : step]
+
+
+class EveryLanguageSitemap(Sitemap):
+    """Every page once per language (/en/, /hy/, /az/, /ru/), each with its alternates in every
+    language and English as x-default, as search engines read hreflang.
+
+    The limit counts URLs, and each item is four of them. 5,000 (1,250 items) keeps a file near
+    3 MB (some 600 bytes a URL with its five alternates; under 10 MB at the longest slugs), far
+    under the protocol's 50,000 URLs and 50 MB, and quick to build on request. Every item has
+    every language (get_languages_for_item is not consulted per item), which is what lets a file
+    fetch only its own items."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 5_000
+    # The field the item sitemaps' lastmod() reads, for the index's newest date in one query.
+    lastmod_field = "updated_at"
+
+    def listed(self):
+        # Once per request: the sitemap classes are instantiated per request, so "now" is the
+        # request's (SectionSitemap.items() also reads its dates here).
+        if not hasattr(self, "_listed"):
+            self._listed = self.items()
+        return self._listed
+
+    def _items(self):
+        return EveryLanguage(self.listed(), self._languages())
+
+    def get_latest_lastmod(self):
+        # Django's reads every item's lastmod(), all the rows of a section for one date.
+        if not callable(getattr(self, "lastmod", None)):
+            return super().get_latest_lastmod()
+        items = self.listed()
+        if isinstance(items, QuerySet):
+            return items.order_by().aggregate(latest=Max(self.lastmod_field))["latest"]
+        try:
+            return max((self.lastmod(item) for item in items), default=None)
+        except TypeError:  # some have none (as Django's): the index gives no date
+            return None
+
+
 def in_every_language(sitemap_class):
-    """Every page in the sitemap once per language (/en/, /hy/, /az/, /ru/), each with its
-    alternates in every language and English as x-default, as search engines read hreflang."""
+    """``sitemap_class`` listed in every language, in files of EveryLanguageSitemap.limit URLs."""
     return type(
         sitemap_class.__name__,
-        (sitemap_class,),
-        {"i18n": True, "alternates": True, "x_default": True, "__module__": __name__},
+        (EveryLanguageSitemap, sitemap_class),
+        {"__module__": __name__},
     )
 
 

@@ -363,7 +363,9 @@ def test_reading_the_date_is_one_query(anonymous, committed, later, django_asser
 # Pages, feeds and the sitemap ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/en/articles/", "/en/articles/feed.rss", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "url", ["/en/articles/", "/en/articles/feed.rss", "/sitemap.xml", "/sitemap-articles.xml"]
+)
 def test_pages_feeds_and_the_sitemap_answer_if_none_match_and_send_no_item_date(
     client, committed, later, url
 ):
@@ -382,7 +384,7 @@ def test_pages_feeds_and_the_sitemap_answer_if_none_match_and_send_no_item_date(
     assert changed.status_code == 200 and b"listed" not in changed.content
 
 
-@pytest.mark.parametrize("url", ["/en/articles/feed.rss", "/sitemap.xml"])
+@pytest.mark.parametrize("url", ["/en/articles/feed.rss", "/sitemap.xml", "/sitemap-articles.xml"])
 def test_the_feeds_and_sitemaps_item_dates_cannot_earn_a_304(client, committed, later, url):
     with committed():
         ArticleFactory(slug="listed")

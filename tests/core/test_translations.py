@@ -81,7 +81,7 @@ def test_the_switcher_keeps_the_page_and_refuses_to_leave_the_site():
 
 def test_the_sitemap_lists_every_language_with_alternates():
     article = ArticleFactory()
-    xml = page("/sitemap.xml").content.decode()
+    xml = page("/sitemap-articles.xml").content.decode()
     rest = article.get_absolute_url()[3:]
     for code in ("en", "hy", "az", "ru"):
         assert f"<loc>http://testserver/{code}{rest}</loc>" in xml

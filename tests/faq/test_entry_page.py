@@ -1,4 +1,4 @@
-"""A page per FAQ entry: /en/faq/<slug>/, linked from the list (which keeps its anchors)."""
+"""A page per FAQ entry: /en/faq/<slug>/, linked from the list (whose pages keep its anchors)."""
 
 import pytest
 from django.urls import reverse
@@ -74,7 +74,8 @@ def test_published_entries_are_in_the_sitemap_at_their_own_page(client):
     FAQEntryFactory(slug="listed")
     FAQEntryFactory(slug="hidden", status=Publishable.Status.DRAFT)
 
-    xml = client.get("/sitemap.xml").text
+    xml = client.get("/sitemap-faq.xml").text
 
+    assert "http://testserver/sitemap-faq.xml" in client.get("/sitemap.xml").text
     assert "http://testserver/en/faq/listed/" in xml
     assert "/faq/hidden/" not in xml

@@ -266,6 +266,10 @@ TESTED_ELSEWHERE = {"share-image", "share-site"}
 # The language switcher (/language/<code>/?next=<page>) answers a redirect to the same page in
 # that language and nothing else: check_moment asks it for every language.
 REDIRECTS = {"switch-language"}
+# Each section's sitemap (/sitemap-<section>.xml, in files ?p=2, ...): check_moment reads every
+# file the index (the "sitemap" channel) lists, as a crawler does.
+FOLLOWED = {"sitemap-section"}
+SITEMAP_LOC = re.compile(r"<sitemap><loc>http://testserver(/[^<]*)</loc>")
 
 
 def pattern_names(resolver=None, namespace="") -> set[str]:
@@ -283,7 +287,7 @@ def pattern_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_pattern_is_a_channel_here():
     covered = {c.name for c in LISTS} | {c.name for c in DETAILS} | set(NO_CONTENT)
-    covered |= TESTED_ELSEWHERE | REDIRECTS
+    covered |= TESTED_ELSEWHERE | REDIRECTS | FOLLOWED
 
     assert pattern_names() - covered == set()
 
@@ -313,6 +317,8 @@ def check_moment(client, world, moment, who) -> list[str]:
             faults.append(f"{who} {moment:%H:%M} {url}: answered {response.status_code}")
             continue
         body = response.content.decode()
+        if channel.name == "sitemap":
+            body += followed_sitemaps(client, body, faults, f"{who} {moment:%H:%M}")
         leaks(url, body)
         parts = [(channel.shows, body, "")]
         if channel.jsonld_shows:
@@ -348,6 +354,21 @@ def check_moment(client, world, moment, who) -> list[str]:
     return faults
 
 
+def followed_sitemaps(client, index: str, faults: list[str], when: str) -> str:
+    """Every sitemap file the index lists, as one text: the items' URLs are in them."""
+    bodies = []
+    locs = SITEMAP_LOC.findall(index)
+    if not locs:
+        faults.append(f"{when} {reverse('sitemap')}: lists no sitemap")
+    for loc in locs:
+        path, _, page = loc.replace("&amp;", "&").partition("?p=")
+        response = client.get(path, {"p": page} if page else {})
+        if response.status_code != 200:
+            faults.append(f"{when} {loc}: answered {response.status_code}")
+        bodies.append(response.content.decode())
+    return "".join(bodies)
+
+
 def clients():
     nobody = UserFactory(username="no-permissions", is_staff=False)
     with_token = APIClient()
@@ -355,11 +376,17 @@ def clients():
     return {"anonymous": APIClient(), "token without permission": with_token}
 
 
-def test_every_channel_shows_exactly_what_is_published_as_the_clock_moves(settings):
+def test_every_channel_shows_exactly_what_is_published_as_the_clock_moves(
+    settings, django_capture_on_commit_callbacks
+):
     settings.API_ANON_THROTTLE_RATE = "100000/minute"
+    settings.PAGE_CACHE_SECONDS = 600
     with time_machine.travel(T0, tick=False) as clock:
-        world = build_world()
-        readers = clients()
+        # Committed as a real write would be (the content clock dated), so pages and API reads
+        # are kept (core.page_cache) from T0 on: a kept answer must follow the clock too.
+        with django_capture_on_commit_callbacks(execute=True):
+            world = build_world()
+            readers = clients()
         faults = []
         # The same views serve all three moments: anything they built once, at the first
         # request, would still hold T0's "now" at T1 and T2.
@@ -370,3 +397,13 @@ def test_every_channel_shows_exactly_what_is_published_as_the_clock_moves(settin
                 faults += check_moment(client, world, moment, who)
 
     assert faults == []
+    # Anonymous answers were kept, so the moments above were served through the cache.
+    assert any(key.startswith(":1:kept:") for key in kept_keys()), "nothing was kept"
+
+
+def kept_keys() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_cache")
+        return [row[0] for row in cursor.fetchall()]

@@ -1,6 +1,5 @@
 import datetime
 import json
-import xml.etree.ElementTree as ET
 from unittest import mock
 
 import pytest
@@ -13,9 +12,7 @@ from django.urls import reverse
 from karabakh_site.core.models import Publishable
 from tests.factories import (
     ArticleFactory,
-    ClaimFactory,
     FAQEntryFactory,
-    SourceFactory,
     TimelineEntryFactory,
     TopicFactory,
 )
@@ -109,30 +106,7 @@ def test_robots_txt_names_the_sitemap_and_not_the_admin(client):
     assert "admin" not in response.text.lower()
 
 
-def test_the_sitemap_lists_published_pages_with_lastmod_and_nothing_else(client, archive):
-    draft = ArticleFactory(status=Publishable.Status.DRAFT)
-    uncited = SourceFactory()
-
-    response = client.get("/sitemap.xml")
-
-    assert response.status_code == 200
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ET.fromstring(response.content)
-    entries = {
-        url.find("s:loc", ns).text: url.find("s:lastmod", ns) for url in root.findall("s:url", ns)
-    }
-    for path in (
-        "/en/",
-        archive["article"].get_absolute_url(),
-        archive["event"].get_absolute_url(),
-        archive["article"].citations.get().source.get_absolute_url(),
-        archive["topic"].get_absolute_url(),
-        "/en/faq/",
-    ):
-        assert f"http://testserver{path}" in entries, path
-    assert entries[f"http://testserver{archive['article'].get_absolute_url()}"] is not None
-    assert f"http://testserver{draft.get_absolute_url()}" not in entries
-    assert f"http://testserver{uncited.get_absolute_url()}" not in entries
+# The sitemaps are tested in test_sitemap.py.
 
 
 def test_the_health_check_answers_200_when_the_database_does(client):
@@ -172,6 +146,7 @@ def test_a_server_error_is_a_500_page_in_the_sites_design(db):
 
 
 @pytest.mark.parametrize("items", [1, 25])
+@pytest.mark.usefixtures("uncached")
 def test_the_home_page_runs_the_same_queries_for_one_or_many_items(
     client, django_assert_num_queries, items
 ):
@@ -179,25 +154,9 @@ def test_the_home_page_runs_the_same_queries_for_one_or_many_items(
         ArticleFactory()
         TimelineEntryFactory(key_event=True, date=datetime.date(1990 + index, 1, 1))
         FAQEntryFactory()
-    with django_assert_num_queries(3):
+    # The three lists, and the content clock (core.page_cache).
+    with django_assert_num_queries(4):
         assert client.get(reverse("home")).status_code == 200
-
-
-@pytest.mark.parametrize("items", [1, 25])
-def test_the_sitemap_runs_the_same_queries_for_one_or_many_items(
-    client, django_assert_num_queries, items
-):
-    for _ in range(items):
-        article = ArticleFactory()
-        article.topics.add(TopicFactory())
-        article.claims.add(ClaimFactory())
-        TimelineEntryFactory()
-        FAQEntryFactory()
-    # A lastmod per section model (3), one list per item sitemap (articles, timeline, FAQ,
-    # sources, topics, claims: 6; each listed once per language, from the same list), and the
-    # places sitemap's newest event and places (2).
-    with django_assert_num_queries(11):
-        assert client.get("/sitemap.xml").status_code == 200
 
 
 def test_static_files_fall_back_to_plain_names_before_collectstatic(tmp_path):

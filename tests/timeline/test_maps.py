@@ -96,7 +96,8 @@ def test_an_event_page_shows_the_map_of_its_place_and_one_without_a_place_none(c
 def test_places_and_the_map_are_in_the_sitemap(client):
     TimelineEntryFactory(place=shusha())
     TimelineEntryFactory(place=PlaceFactory(slug="draft-only"), status=Publishable.Status.DRAFT)
-    xml = client.get(reverse("sitemap")).text
+    xml = client.get(reverse("sitemap-section", args=["places"])).text
+    assert "/sitemap-places.xml</loc>" in client.get(reverse("sitemap")).text
     assert "/en/timeline/places/shusha/</loc>" in xml
     assert "/en/timeline/places/</loc>" in xml
     assert "/en/timeline/map/</loc>" in xml
