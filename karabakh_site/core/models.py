@@ -158,9 +158,17 @@ class SharedRecordQuerySet(ReadsInLanguage):
         # so core need not know the content apps.
         for relation in self.model._meta.related_objects:
             if issubclass(relation.related_model, Publishable):
-                published = relation.related_model.objects.published()
-                used |= Q(pk__in=published.values(relation.field.name))
+                used |= Q(Exists(self._published_users(relation)))
         return self.filter(used) if used else self.none()
+
+    @staticmethod
+    def _published_users(relation):
+        """The published items that use the outer record through ``relation``. As EXISTS, not
+        ``pk IN (<every published item's record>)``: the IN list was built from every published
+        item on each filter's choices, so it grew with the archive, while EXISTS reaches each
+        record's items through the relation's index and stops at the first published one."""
+        published = relation.related_model.objects.published()
+        return published.filter(**{relation.field.name: OuterRef("pk")})
 
     def visible_to(self, user):
         """Every record for users who may view them in the admin; public() ones for others."""
@@ -518,6 +526,16 @@ class PositionSource(models.Model):
         return super().delete(*args, **kwargs)
 
 
+def published_q(prefix: str = "") -> Q:
+    """PublishableQuerySet.published() as a condition on the item at ``prefix`` ("article__"), so
+    a query that reaches items through a relation can filter them in a join instead of through
+    ``IN (every published item)``, which the database builds in full before the first row."""
+    now = QueryTime()
+    return (
+        Q(**{f"{prefix}withdraw_at__isnull": True}) | Q(**{f"{prefix}withdraw_at__gt": now})
+    ) & Q(**{f"{prefix}status": Publishable.Status.PUBLISHED, f"{prefix}publish_at__lte": now})
+
+
 class PublishableQuerySet(ReadsInLanguage):
     def published(self):
         """What readers may see: published, with a publish time that has passed and no withdraw time
@@ -525,12 +543,7 @@ class PublishableQuerySet(ReadsInLanguage):
 
         "Now" is the time the query runs (QueryTime), not the time this queryset was built, so a
         queryset kept on a class or in a Prefetch still follows the clock."""
-        now = QueryTime()
-        return self.filter(
-            Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now),
-            status=Publishable.Status.PUBLISHED,
-            publish_at__lte=now,
-        )
+        return self.filter(published_q())
 
     def awaiting_review(self):
         return self.filter(status=Publishable.Status.IN_REVIEW)

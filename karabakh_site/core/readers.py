@@ -5,10 +5,10 @@ source cited only by drafts stays hidden, so a draft never leaks through its sou
 """
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .kinds import kind_of
-from .models import CitationBase, Source
+from .models import CitationBase, Source, published_q
 
 
 def citation_models() -> list[type[CitationBase]]:
@@ -27,23 +27,37 @@ def item_model(citation_model: type[CitationBase]):
 
 def public_sources() -> QuerySet[Source]:
     """Sources cited by at least one published item, or by a position on a claim one carries
-    (one query when evaluated)."""
+    (one query when evaluated).
+
+    Each way of being cited is an EXISTS on the outer source, ORed, rather than ``pk IN`` lists:
+    an IN list is built from every citation of every published item before the first source is
+    returned, so the sources list read the whole archive on each page. EXISTS is answered per
+    source through the citation table's source_id index and stops at the first citation that
+    counts, so a page walked in the list's order (source_list_order) stops after the page."""
     cited = Q()
     for model in citation_models():
-        field = model.item_field_name()
-        published = item_model(model).objects.published()
-        cited |= Q(pk__in=model.objects.filter(**{f"{field}__in": published}).values("source_id"))
-    # And the sources of the positions on claims readers can see (core.claims): their pages are
-    # linked from every "Who says what" panel.
-    from .models import Claim, Position, PositionSource
-
-    cited |= Q(
-        pk__in=PositionSource.objects.filter(
-            position__in=Position.objects.filter(claim__in=Claim.objects.public())
-        ).values("source_id")
-    )
+        cited |= Q(Exists(_published_citations(model)))
+    cited |= Q(Exists(_public_position_citations()))
     # Each source shows its perspective wherever it is listed.
     return Source.objects.filter(cited).select_related("perspective")
+
+
+def _published_citations(model: type[CitationBase]) -> QuerySet:
+    """The outer source's citations in ``model`` by a published item (published() and its clock,
+    so drafts, withdrawn, expired and scheduled items never count)."""
+    field = model.item_field_name()
+    return model.objects.filter(published_q(f"{field}__"), source=OuterRef("pk"))
+
+
+def _public_position_citations() -> QuerySet:
+    """The outer source's citations by a position on a claim readers can see (core.claims):
+    their pages are linked from every "Who says what" panel, so their sources are public too."""
+    from .models import Claim, Position, PositionSource
+
+    return PositionSource.objects.filter(
+        source=OuterRef("pk"),
+        position__in=Position.objects.filter(claim__in=Claim.objects.public()),
+    )
 
 
 def citing_published_items(source: Source) -> list[tuple[str, str, list]]:

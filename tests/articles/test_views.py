@@ -200,6 +200,7 @@ def test_html_in_structured_data_cannot_close_its_script_element(client):
 
 
 @pytest.mark.parametrize("items", [1, 25])
+@pytest.mark.usefixtures("uncached")
 def test_the_list_runs_the_same_queries_for_one_or_many_articles(
     client, django_assert_num_queries, items
 ):
@@ -208,11 +209,12 @@ def test_the_list_runs_the_same_queries_for_one_or_many_articles(
         article = ArticleFactory()
         article.topics.add(topic)
     # Anonymous: articles count, page, topics prefetch, topic choices, years.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("articles:list")).status_code == 200
 
 
 @pytest.mark.parametrize("items", [1, 25])
+@pytest.mark.usefixtures("uncached")
 def test_the_detail_page_runs_the_same_queries_however_much_it_shows(
     client, django_assert_num_queries, items
 ):
@@ -225,7 +227,7 @@ def test_the_detail_page_runs_the_same_queries_however_much_it_shows(
         article.claims.add(ClaimFactory(positions=2))
     # Article, then topics, corrections, citations with sources, timeline entries, FAQ entries,
     # claims, their positions (with perspectives), the positions' sources.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

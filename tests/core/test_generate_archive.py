@@ -13,10 +13,10 @@ from faq.models import FAQEntry
 from karabakh_site import search
 from karabakh_site.core.models import Source, Translation
 from karabakh_site.core.publishing import cited_numbers, ensure_markers_resolve, ensure_publishable
-from karabakh_site.core.synthetic import SOURCE_HOST
 from karabakh_site.core.translations import check_translation
 from karabakh_site.core.urlnorm import url_key
 from karabakh_site.markdown import render_markdown
+from karabakh_site.synthetic import SOURCE_HOST
 from tests.factories import ArticleFactory
 from timeline.models import TimelineEntry
 

@@ -7,7 +7,7 @@ Russian), with rendered HTML and search data (PostgreSQL vectors, SQLite's FTS r
 
 The site's promise holds for every row: each item has 3 to 10 citations, and its text (and each
 translation's) cites each of [^1]..[^N] for its N citations and nothing beyond, so every marker
-resolves. How, and why bulk inserts instead of save(): see karabakh_site.core.synthetic.
+resolves. How, and why bulk inserts instead of save(): see karabakh_site.synthetic.
 
     manage.py generate_archive --articles 10000 --events 20000 --faq 500 --sources 50000
     manage.py generate_archive --clear --articles 100 --languages hy,ru --seed 7
@@ -21,7 +21,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from karabakh_site.core import synthetic
+from karabakh_site import synthetic
 from karabakh_site.core.translations import TRANSLATION_LANGUAGES
 
 DEFAULTS = synthetic.Scale()

@@ -38,12 +38,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from karabakh_site import search
+from karabakh_site.core import changes
+from karabakh_site.core.models import Perspective, Publishable, Source, Topic, Translation
+from karabakh_site.core.translations import SEARCH_CONFIGS, TRANSLATION_LANGUAGES
+from karabakh_site.core.urlnorm import url_key
 from karabakh_site.markdown import render_markdown
-
-from . import changes
-from .models import Perspective, Publishable, Source, Topic, Translation
-from .translations import SEARCH_CONFIGS, TRANSLATION_LANGUAGES
-from .urlnorm import url_key
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_HOST = "synthetic.example.org"
@@ -364,7 +363,7 @@ def existing() -> int:
 def long_running():
     """A build or clear runs long statements by design: the web processes' statement_timeout
     (settings) and the watchdog that enforces it (core.faults) are lifted for it."""
-    from . import faults
+    from karabakh_site.core import faults
 
     wrappers = connection.execute_wrappers
     guarded = faults._guard_queries in wrappers
@@ -748,7 +747,7 @@ class Generator:
     def translate(self, items, columns):
         if not items or not self.scale.languages:
             return
-        from .translations import original_text
+        from karabakh_site.core.translations import original_text
 
         model = type(items[0])
         content_type = self.content_types.get(model)
