@@ -81,7 +81,9 @@ serve: install messages $(if $(DJANGO_SECRET_KEY),,$(SECRET_KEY_FILE))
 	exec $(VENV)/bin/gunicorn karabakh_site.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-# Speed and memory targets (docs/benchmarks.md), on a throwaway database of its own.
+# Speed against Django's own ceiling (docs/benchmarks.md): a synthetic archive in a throwaway
+# PostgreSQL database, gunicorn as make serve runs it, wrk, warm and cold; writes the figures to
+# docs/benchmarks.md. BENCH_ARGS="--smoke" for CI, "--scale target --strict", "--growth".
 bench: install messages
 	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
