@@ -100,6 +100,13 @@ def database_config(url: str | None) -> dict:
         if statement_ms > 0 and "statement_timeout" not in options.get("options", ""):
             extra = f"-c statement_timeout={statement_ms}"
             options["options"] = f"{options['options']} {extra}" if "options" in options else extra
+        # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost, which the
+        # sources list's count (an EXISTS per citation table) does at a few thousand sources:
+        # 840 of its 905 ms went to compiling, for a query that then ran in 65. Pages run short
+        # queries, where compiling never pays. DATABASE_JIT=on leaves the server's setting.
+        if not env_bool("DATABASE_JIT", False) and "jit" not in options.get("options", ""):
+            extra = "-c jit=off"
+            options["options"] = f"{options['options']} {extra}" if "options" in options else extra
     return config
 
 

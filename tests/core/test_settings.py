@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from dotenv import dotenv_values
 
 from karabakh_site import settings
@@ -81,6 +82,30 @@ def test_database_url_selects_postgresql():
     config = settings.database_config("postgres://user:pw@db.example:5433/archive")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example", 5433, "archive")
+
+
+def test_postgresqls_jit_is_off_unless_asked_for(monkeypatch):
+    # JIT compiled the sources list's count for 840 of its 905 ms (docs/benchmarks.md).
+    url = "postgres://user:pw@db.example:5433/archive"
+    assert "-c jit=off" in settings.database_config(url)["OPTIONS"]["options"]
+    assert "statement_timeout" in settings.database_config(url)["OPTIONS"]["options"]
+
+    monkeypatch.setenv("DATABASE_JIT", "on")
+    assert "jit" not in settings.database_config(url)["OPTIONS"]["options"]
+    monkeypatch.delenv("DATABASE_JIT")
+    # A URL that says what it wants is left alone.
+    assert settings.database_config(f"{url}?options=-c%20jit%3Don")["OPTIONS"]["options"] == (
+        "-c jit=on -c statement_timeout=3000"
+    )
+
+
+@pytest.mark.django_db
+def test_the_connection_runs_without_jit_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_an_unsupported_database_url_is_refused():
