@@ -123,7 +123,7 @@ def cache_config(url: str | None) -> dict:
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
         config = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "karabakh_site.core.cache_backend.RedisCache",
             "LOCATION": url,
             # A dead or hung Redis must cost a request little: the site serves without it
             # (core.faults), so a quick failure beats redis-py's default of waiting forever.
@@ -459,6 +459,10 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
+# The content clock every anonymous request reads is a prepared statement on PostgreSQL, once per
+# connection (core.changes.read). Off behind a pooler that drops prepared statements between
+# transactions (PgBouncer in transaction mode).
+DATABASE_PREPARED_CLOCK = env_bool("DATABASE_PREPARED_CLOCK", True)
 
 REST_FRAMEWORK = {
     # Hashed, expiring, revocable tokens (core.tokens); rest_framework.authtoken is not installed.

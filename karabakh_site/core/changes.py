@@ -31,10 +31,12 @@ publishing already does) and do not step backwards.
 import datetime as dt
 import functools
 import math
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import DateTimeField, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -163,12 +165,18 @@ def read(using: str = DEFAULT_DB_ALIAS) -> Reading:
     Every anonymous request reads it (core.page_cache: a kept answer costs little else), so its
     SQL is written once per process and database (_clock_sql) and only "now" is bound each time:
     built through the ORM, an aggregate of a dozen subqueries took ten times longer to compile
-    than to run."""
+    than to run. On PostgreSQL it is also prepared once per connection (_execute_prepared):
+    planning its dozen subqueries took 1.9 ms, running them 0.4."""
     connection = connections[using]
-    sql, pairs = _clock_sql(using)
-    now = DateTimeField().get_db_prep_value(timezone.now(), connection)
+    params = {
+        "status": Publishable.Status.PUBLISHED,
+        "now": DateTimeField().get_db_prep_value(timezone.now(), connection),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Publishable.Status.PUBLISHED, now] * (2 * pairs))
+        if connection.vendor == "postgresql":
+            _execute_prepared(connection, cursor, params)
+        else:
+            cursor.execute(_clock_sql(using), params)
         changed, latest, pending, *times = cursor.fetchone()
     times = [_aware(value) for value in times]
     return Reading(
@@ -180,9 +188,30 @@ def read(using: str = DEFAULT_DB_ALIAS) -> Reading:
     )
 
 
+# The PostgreSQL connections (psycopg's, so a reconnect starts afresh) the clock is prepared on.
+_prepared_on = weakref.WeakSet()
+PREPARED_NAME = "karabakh_content_clock"
+
+
+def _execute_prepared(connection, cursor, params: dict) -> None:
+    """EXECUTE the clock's prepared statement, PREPAREd first on a connection that has none.
+    Prepared statements belong to the session and outlive a rolled-back transaction; a pooler
+    that discards them between transactions (PgBouncer in transaction mode) needs
+    DATABASE_PREPARED_CLOCK=off, which runs the plain statement."""
+    if not settings.DATABASE_PREPARED_CLOCK:
+        cursor.execute(_clock_sql(connection.alias), params)
+        return
+    raw = connection.connection
+    if raw not in _prepared_on:
+        sql = _clock_sql(connection.alias).replace("%(status)s", "$1").replace("%(now)s", "$2")
+        cursor.execute(f"PREPARE {PREPARED_NAME} (text, timestamptz) AS {sql}")
+        _prepared_on.add(raw)
+    cursor.execute(f"EXECUTE {PREPARED_NAME} (%(status)s, %(now)s)", params)
+
+
 @functools.cache
-def _clock_sql(using: str) -> tuple[str, int]:
-    """The clock's SQL, and how many (passed, upcoming) pairs of columns follow its first three.
+def _clock_sql(using: str) -> str:
+    """The clock's SQL: three columns of the change table, then (passed, upcoming) pairs.
 
     For each publishable model (found through the registry, so core names no content app) and
     each of publish_at and withdraw_at: the newest time that has passed and the soonest that has
@@ -201,7 +230,6 @@ def _clock_sql(using: str) -> tuple[str, int]:
         f"(SELECT MAX({pk}) FROM {changes})",
         f"(SELECT COUNT(*) FROM {changes} WHERE {at} IS NULL)",
     ]
-    pairs = 0
     for model in apps.get_models():
         if not issubclass(model, Publishable):
             continue
@@ -209,11 +237,10 @@ def _clock_sql(using: str) -> tuple[str, int]:
         for name in ("publish_at", "withdraw_at"):
             column = quote(model._meta.get_field(name).column)
             status = quote(model._meta.get_field("status").column)
-            where = f"FROM {table} WHERE {status} = %s AND {column}"
-            parts.append(f"(SELECT {column} {where} <= %s ORDER BY {column} DESC LIMIT 1)")
-            parts.append(f"(SELECT {column} {where} > %s ORDER BY {column} ASC LIMIT 1)")
-            pairs += 1
-    return "SELECT " + ", ".join(parts), pairs
+            where = f"FROM {table} WHERE {status} = %(status)s AND {column}"
+            parts.append(f"(SELECT {column} {where} <= %(now)s ORDER BY {column} DESC LIMIT 1)")
+            parts.append(f"(SELECT {column} {where} > %(now)s ORDER BY {column} ASC LIMIT 1)")
+    return "SELECT " + ", ".join(parts)
 
 
 def _aware(value) -> dt.datetime | None:

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from . import changes
 from .faults import CACHE_ERRORS, cache_circuit, database_unavailable
@@ -137,6 +137,10 @@ def store(cache_key: str, response, seconds: float) -> None:
     timeout = int(min(settings.PAGE_CACHE_SECONDS, seconds))
     if timeout < 1 or cache_circuit.is_open():
         return
+    if not response.has_header("ETag"):
+        # The ETag the conditional-GET middleware would hash from the body on every hit, hashed
+        # once: a kept page then carries it (0.35 ms a request for a 250 KB page).
+        set_response_etag(response)
     headers = [(n, v) for n, v in response.items() if n.lower() not in NOT_KEPT]
     try:
         cache.set(

@@ -123,7 +123,7 @@ def test_the_old_hidden_text_field_imports_nothing(client, editor, entries):
         {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
         # Redis down: a closed port (the site serves without its cache, core.faults).
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "karabakh_site.core.cache_backend.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
         },

@@ -132,12 +132,26 @@ def test_migrate_makes_the_database_cache_table(db):
 def test_cache_url_selects_the_backend():
     redis = settings.cache_config("redis://127.0.0.1:6379/1")
     assert redis == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "karabakh_site.core.cache_backend.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         settings.cache_config("memcached://localhost")
+
+
+def test_the_redis_cache_builds_one_client_per_pool_not_one_per_call():
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+    from karabakh_site.core.cache_backend import RedisCache
+
+    config = settings.cache_config("redis://127.0.0.1:1/0")  # never connected to here
+    ours = RedisCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+    assert ours._cache.get_client("a") is ours._cache.get_client("b", write=True)
+    assert ours._cache.get_client("a").connection_pool is ours._cache._get_connection_pool(False)
+    # What it saves: Django's own builds a client for every operation.
+    django = DjangoRedisCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+    assert django._cache.get_client("a") is not django._cache.get_client("a")
 
 
 # The development .env (`make run` writes it; settings read it with python-dotenv) ------------

@@ -131,6 +131,11 @@ class ApiViewMixin:
             # A reading taken after the answer's last query: the one it was kept under, for a
             # kept answer (it ran none); else the one below, or last_modified()'s own.
             after = reading if kept else None
+            # Hashed once: a kept answer carries the ETag it was kept with.
+            etag = (kept and response.get("ETag")) or (
+                '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+            )
+            response["ETag"] = etag
             if not kept and getattr(self, "kept_as", None) and page_cache.worth_keeping(response):
                 # Read again after building: a change dated meanwhile moves the key, and this
                 # answer, which may or may not hold it, is kept under neither.
@@ -143,7 +148,6 @@ class ApiViewMixin:
                 after = after or changes.read()
                 last_modified = changes.last_modified(started, reading=after)
             reading = after or reading
-            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             response["ETag"] = etag
