@@ -22,7 +22,9 @@ class ArticleListView(ReaderPageMixin, FilteredListMixin, ListView):
 
     def get_unfiltered_queryset(self):
         # Built per request: what is published depends on the time (see core.clock).
-        return Article.objects.published().prefetch_related("topics")
+        # The stored search vector is never shown (some 10 KB an article). The texts are read:
+        # a translation's overlay replaces them in other languages.
+        return Article.objects.published().defer("search_vector").prefetch_related("topics")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

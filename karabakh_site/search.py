@@ -301,6 +301,17 @@ def _ts_query(parsed: ParsedQuery, config: str = "english") -> SearchQuery:
     return combined
 
 
+def _not_shown(kind: _Kind) -> list[str]:
+    """The columns a hit never reads in Python: the stored vector (ranked in the database) and
+    rendered HTML. (The texts themselves are read: a translation's overlay replaces them.)"""
+    model = kind.queryset().model
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name == "search_vector" or f.name.endswith("_html")
+    ]
+
+
 def _search_postgres(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
     ts_query = _ts_query(parsed)
     parts = []
@@ -309,6 +320,7 @@ def _search_postgres(kind: _Kind, parsed: ParsedQuery) -> list[SearchHit]:
     rows = (
         kind.queryset()
         .filter(search_vector=ts_query)
+        .defer(*_not_shown(kind))
         .annotate(
             rank=SearchRank(F("search_vector"), ts_query),
             headline=SearchHeadline(
