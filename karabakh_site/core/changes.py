@@ -204,7 +204,10 @@ def _execute_prepared(connection, cursor, params: dict) -> None:
     raw = connection.connection
     if raw not in _prepared_on:
         sql = _clock_sql(connection.alias).replace("%(status)s", "$1").replace("%(now)s", "$2")
-        cursor.execute(f"PREPARE {PREPARED_NAME} (text, timestamptz) AS {sql}")
+        # On the driver's connection, as Django sets up a new connection (its time zone): part of
+        # connecting, once, not one of the queries of whichever request happens to connect.
+        with raw.cursor() as setup:
+            setup.execute(f"PREPARE {PREPARED_NAME} (text, timestamptz) AS {sql}")
         _prepared_on.add(raw)
     cursor.execute(f"EXECUTE {PREPARED_NAME} (%(status)s, %(now)s)", params)
 

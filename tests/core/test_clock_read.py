@@ -73,6 +73,19 @@ def test_on_postgresql_the_clock_is_prepared_once_per_connection(django_assert_n
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("postgresql")
+def test_preparing_is_not_one_of_the_queries_of_the_request_that_connects(
+    django_assert_num_queries,
+):
+    connection.close()
+    connection.ensure_connection()
+    # A page's query budget holds whichever request is the first on a new connection.
+    with django_assert_num_queries(1):
+        changes.read()
+    assert changes.PREPARED_NAME in prepared_here()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql")
 def test_a_new_connection_prepares_it_again():
     first = changes.read()
     connection.close()  # gunicorn's workers reconnect after CONN_MAX_AGE, or a fault
