@@ -33,8 +33,9 @@ def options_seen(*env_pairs):
 @pytest.mark.parametrize(
     "env, expected",
     [
-        ((), ""),
-        ((("DATABASE_STATEMENT_TIMEOUT_MS", "5000"),), "-c statement_timeout=5000"),
+        # (JIT is off for every connection: karabakh_site.settings.database_config.)
+        ((), "-c jit=off"),
+        ((("DATABASE_STATEMENT_TIMEOUT_MS", "5000"),), "-c statement_timeout=5000 -c jit=off"),
     ],
 )
 def test_commands_run_without_the_web_statement_timeout_unless_set(env, expected):

@@ -257,7 +257,7 @@ def test_postgresql_connections_time_out(monkeypatch):
     monkeypatch.delenv("DATABASE_CONNECT_TIMEOUT", raising=False)
     config = site_settings.database_config("postgres://archive@db.example/archive")
     assert config["OPTIONS"]["connect_timeout"] == 2
-    assert config["OPTIONS"]["options"] == "-c statement_timeout=3000"
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=3000 -c jit=off"
     assert config["CONN_HEALTH_CHECKS"] is True
     wrapper = mock.Mock(settings_dict=config)
     assert faults.statement_timeout(wrapper) == 3.0
@@ -267,13 +267,13 @@ def test_the_timeouts_are_configurable_and_the_url_wins(monkeypatch):
     monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT_MS", "0")
     monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "5")
     config = site_settings.database_config("postgres://archive@db.example/archive")
-    assert config["OPTIONS"] == {"connect_timeout": 5}
+    assert config["OPTIONS"] == {"connect_timeout": 5, "options": "-c jit=off"}
     assert faults.statement_timeout(mock.Mock(settings_dict=config)) is None
 
     monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT_MS", "3000")
     url = "postgres://archive@db.example/archive?connect_timeout=9&options=-c%20statement_timeout%3D500"
     options = site_settings.database_config(url)["OPTIONS"]
-    assert options == {"connect_timeout": 9, "options": "-c statement_timeout=500"}
+    assert options == {"connect_timeout": 9, "options": "-c statement_timeout=500 -c jit=off"}
 
 
 def test_a_bad_timeout_setting_stops_start_up(monkeypatch):
