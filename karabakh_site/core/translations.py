@@ -349,6 +349,9 @@ def overlay(items, language: str | None = None) -> None:
     if language == ORIGINAL_LANGUAGE:
         # Only which languages there are: the text stays the original's.
         rows = rows.only("object_id", "language")
+    else:
+        # Never shown: the stored vector is searched in the database (karabakh_site.search).
+        rows = rows.defer("search_vector")
     for row in rows:
         by_item.setdefault(row.object_id, {})[row.language] = row
     rendered = getattr(model, "rendered_fields", {}) or {}
