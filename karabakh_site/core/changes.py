@@ -206,7 +206,10 @@ def _execute_prepared(connection, cursor, params: dict) -> None:
         sql = _clock_sql(connection.alias).replace("%(status)s", "$1").replace("%(now)s", "$2")
         # On the driver's connection, as Django sets up a new connection (its time zone): part of
         # connecting, once, not one of the queries of whichever request happens to connect.
-        with raw.cursor() as setup:
+        # Under the watchdog, as every query is: a frozen server must not hold the worker.
+        from .faults import guarded
+
+        with guarded(connection), raw.cursor() as setup:
             setup.execute(f"PREPARE {PREPARED_NAME} (text, timestamptz) AS {sql}")
         _prepared_on.add(raw)
     cursor.execute(f"EXECUTE {PREPARED_NAME} (%(status)s, %(now)s)", params)

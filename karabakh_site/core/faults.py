@@ -121,12 +121,20 @@ def statement_timeout(connection) -> float | None:
     return int(match.group(1)) * {"ms": 0.001, "s": 1, "min": 60}[match.group(2) or "ms"]
 
 
-def _guard_queries(execute, sql, params, many, context):
-    connection = context["connection"]
+@contextmanager
+def guarded(connection):
+    """The watchdog around a database call, as around every query (_guard_queries); for calls on
+    the driver's connection itself, which Django's execute wrappers do not see."""
     limit = statement_timeout(connection)
     if limit is None:
-        return execute(sql, params, many, context)
+        yield
+        return
     with watchdog.guard(connection, limit + GRACE):
+        yield
+
+
+def _guard_queries(execute, sql, params, many, context):
+    with guarded(context["connection"]):
         return execute(sql, params, many, context)
 
 

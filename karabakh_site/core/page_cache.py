@@ -35,7 +35,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from . import changes
-from .faults import CACHE_ERRORS, cache_circuit, database_unavailable
+from .faults import (
+    CACHE_ERRORS,
+    cache_circuit,
+    database_unavailable,
+    logger,
+    unavailable_response,
+)
 
 VERSION = 2  # bumped when what is kept changes shape
 # The headers of a request an answer may depend on, beside its path and query (see above).
@@ -102,8 +108,8 @@ def seconds_left(reading: changes.Reading, *, until_midnight: bool) -> float:
 
 
 def read_clock() -> changes.Reading | None:
-    """The clock, or None when the database cannot answer: the page is then built as if nothing
-    were kept, and the view's own query meets the fault (a 503, core.faults)."""
+    """The clock, or None when the database cannot answer (after a page was built: it is then
+    not kept)."""
     try:
         return changes.read()
     except Exception as error:
@@ -191,8 +197,16 @@ class PageCacheMiddleware:
                 # An editor may see a preview or a draft's link: no shared cache keeps it.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        reading = read_clock()
-        settled = reading is not None and reading.settled
+        try:
+            reading = changes.read()
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            # The page needs the database too: the 503 now, not after its own queries wait out
+            # a second connect timeout (a frozen server cost 5 s instead of 3).
+            logger.warning("Database unavailable, answering 503: %s", error)
+            return unavailable_response(request)
+        settled = reading.settled
         cache_key = key(request, reading, "page") if settled and keepable(request) else None
         response = fetch(cache_key) if cache_key else None
         if response is None:
