@@ -5,9 +5,10 @@ Right at every moment, on every worker. An answer is kept under a key made of th
 reading (core.changes.read: the newest dated change and the newest publish or withdraw time that
 has passed), so any write a reader could see, and any scheduled time passing, changes every key at
 once, on every worker: there is nothing to invalidate and nothing a worker can miss. The reading
-is one small query per request (its SQL written once, core.changes._clock_sql), against the
-database every worker shares, so it holds even when the cache itself was unreachable while
-content changed (a generation counter kept in the cache would not). Nothing is kept while a change is in flight (a pending clock row): a page built then
+is one small query per request (its SQL written once and, on PostgreSQL, prepared once per
+connection: core.changes.read), against the database every worker shares, so it holds even when
+the cache itself was unreachable while content changed (a generation counter kept in the cache
+would not). Nothing is kept while a change is in flight (a pending clock row): a page built then
 may show the content before or after it. The date is in the key too: pages say "Accessed today".
 
 Kept only when nothing about the reader can change the answer: GET or HEAD, no session or messages
