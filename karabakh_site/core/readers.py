@@ -29,11 +29,11 @@ def public_sources() -> QuerySet[Source]:
     """Sources cited by at least one published item, or by a position on a claim one carries
     (one query when evaluated).
 
-    Each way of being cited is an EXISTS on the outer source, ORed, rather than ``pk IN`` lists:
-    an IN list is built from every citation of every published item before the first source is
-    returned, so the sources list read the whole archive on each page. EXISTS is answered per
-    source through the citation table's source_id index and stops at the first citation that
-    counts, so a page walked in the list's order (source_list_order) stops after the page."""
+    Each way of being cited is an EXISTS on the outer source, ORed, with the item's published()
+    condition joined in (published_q) rather than ``IN (every published item)``. PostgreSQL still
+    turns each EXISTS into a hashed subplan over all citations, because it costs the filter for
+    every source, not a page's 50: the list's cost grows with the archive until sources carry a
+    stored "cited by a published item" mark (tests/core/test_query_plans.py, NEEDS_A_REWRITE)."""
     cited = Q()
     for model in citation_models():
         cited |= Q(Exists(_published_citations(model)))
